@@ -1,0 +1,150 @@
+"""Settings as frozen dataclasses: what the service reads once at start and passes down.
+
+Every field here is a key of the TOML file (``config.example.toml`` documents each one); the
+loader in :mod:`zoomsvc.config.load` fills them and validates them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from ipaddress import ip_address
+from urllib.parse import urlsplit
+
+ZOOM_API_BASE_URL = "https://api.zoom.us/v2"
+ZOOM_OAUTH_URL = "https://zoom.us/oauth/token"
+
+# Zoom's per-second limits per rate-limit label, per account (FACTS.md, "Rate limits").
+PLAN_RATE_LIMITS: dict[str, dict[str, float]] = {
+    "pro": {"light": 30, "medium": 20, "heavy": 10},
+    "business": {"light": 80, "medium": 60, "heavy": 40},
+}
+# A licensed user runs one meeting at a time on Pro, two on Business and above.
+PLAN_CONCURRENCY = {"pro": 1, "business": 2}
+
+SAFE_PASSCODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789@_*-"
+
+
+def is_loopback_url(url: str) -> bool:
+    """Whether ``url`` names this machine (localhost or a loopback address)."""
+    hostname = urlsplit(url).hostname or ""
+    if hostname == "localhost":
+        return True
+    try:
+        return ip_address(hostname).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class PasscodePolicy:
+    """How generated passcodes look; must satisfy the Zoom account's own policy."""
+
+    length: int = 8
+    alphabet: str = SAFE_PASSCODE_ALPHABET
+    numeric_only: bool = False
+
+
+@dataclass(frozen=True)
+class MeetingSettings:
+    """The ``settings`` object sent with every created meeting."""
+
+    waiting_room: bool = True
+    join_before_host: bool = False
+    mute_upon_entry: bool = True
+    auto_recording: str = "none"
+    approval_type: int = 2
+    meeting_authentication: bool = False
+
+
+@dataclass(frozen=True)
+class Host:
+    """One Zoom user of the licence pool."""
+
+    user: str
+    label: str
+    concurrency: int
+    capacity: int
+    licensed: bool = True
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    """Requests per second the client allows itself per Zoom rate-limit label."""
+
+    light: float
+    medium: float
+    heavy: float
+
+    def for_label(self, label: str) -> float:
+        """The limit of one label (``light``, ``medium`` or ``heavy``)."""
+        value: float = getattr(self, label)
+        return value
+
+
+@dataclass(frozen=True)
+class ZoomSettings:
+    """Everything the Zoom client needs: credentials, endpoints, limits and the host pool."""
+
+    account_id: str
+    client_id: str
+    client_secret: str = field(repr=False)
+    api_base_url: str = ZOOM_API_BASE_URL
+    oauth_url: str = ZOOM_OAUTH_URL
+    timezone: str = "Asia/Singapore"
+    plan: str = "pro"
+    webhook_secret_token: str = field(default="", repr=False)
+    connect_timeout: float = 5.0
+    read_timeout: float = 20.0
+    max_retries: int = 4
+    rate_limits: RateLimits = field(default_factory=lambda: RateLimits(30, 20, 10))
+    passcode: PasscodePolicy = field(default_factory=PasscodePolicy)
+    settings: MeetingSettings = field(default_factory=MeetingSettings)
+    hosts: tuple[Host, ...] = ()
+
+    @property
+    def is_sandbox(self) -> bool:
+        """True when the API base URL is on this machine (the bundled sandbox), not Zoom."""
+        return is_loopback_url(self.api_base_url)
+
+
+@dataclass(frozen=True)
+class AgencySettings:
+    """The lending office (Dinas Kominfo) and its local time zone."""
+
+    name: str = "Dinas Komunikasi, Informatika, Statistik dan Persandian"
+    government: str = "Pemerintah Kota Tarakan"
+    city: str = "Tarakan"
+    address: str = ""
+    phone: str = ""
+    website: str = ""
+    email: str = ""
+    timezone: str = "Asia/Makassar"
+    zone_label: str = "WITA"
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    """Rules of the calendar check (SOP step 4); times of day are local to ``agency.timezone``."""
+
+    buffer_before_minutes: int = 15
+    buffer_after_minutes: int = 15
+    service_start: str = "07:00"
+    service_end: str = "17:00"
+    service_days: tuple[int, ...] = (1, 2, 3, 4, 5)
+    min_lead_minutes: int = 60
+    max_duration_hours: int = 24
+    basic_max_minutes: int = 40
+    alternatives: int = 3
+    alternative_days: int = 7
+    slot_step_minutes: int = 30
+    zoom_list_cache_seconds: int = 60
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration; ``source`` says where it came from (a path or ``built-in demo``)."""
+
+    zoom: ZoomSettings
+    agency: AgencySettings = field(default_factory=AgencySettings)
+    calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    source: str = "built-in demo"
