@@ -66,7 +66,7 @@ class ConfigError(ValueError):
 
 
 def find_config_path(explicit: str | None) -> Path | None:
-    """The file to read: ``--config``, then ``$ZOOMSVC_CONFIG``, then ``./zoomsvc.toml``, or None."""
+    """The file to read: ``--config``, ``$ZOOMSVC_CONFIG``, ``./zoomsvc.toml``, or None."""
     if explicit:
         return Path(explicit)
     from_env = os.environ.get("ZOOMSVC_CONFIG")
@@ -232,7 +232,8 @@ def _validate_zoom(zoom: ZoomSettings) -> None:
                               f"ZOOMSVC_ZOOM_{key.upper()}_FILE)")
     for key in ("api_base_url", "oauth_url"):
         url: str = getattr(zoom, key)
-        if not url.startswith("https://") and not (url.startswith("http://") and is_loopback_url(url)):
+        local_http = url.startswith("http://") and is_loopback_url(url)
+        if not url.startswith("https://") and not local_http:
             raise ConfigError(f"zoom.{key}", f"harus URL https:// (http hanya untuk sandbox "
                               f"lokal), bukan {url!r}")
     if not is_zoom_timezone(zoom.timezone):
@@ -252,6 +253,8 @@ def _validate_zoom(zoom: ZoomSettings) -> None:
         raise ConfigError("zoom.passcode.alphabet", "hanya huruf, angka dan @ _ * - yang aman")
     if policy.numeric_only and not any(c.isdigit() for c in policy.alphabet):
         raise ConfigError("zoom.passcode.alphabet", "numeric_only butuh angka dalam alphabet")
+    if zoom.settings.waiting_room and zoom.settings.join_before_host:
+        raise ConfigError("zoom.settings.join_before_host", "harus false bila waiting_room aktif")
     if zoom.settings.auto_recording not in ("local", "cloud", "none"):
         raise ConfigError("zoom.settings.auto_recording", "harus 'local', 'cloud' atau 'none'")
 
@@ -289,7 +292,8 @@ def _build(cls: type[T], raw: Mapping[str, Any], prefix: str, prebuilt: set[str]
     hints = typing.get_type_hints(cls)
     values: dict[str, Any] = {}
     for name, value in raw.items():
-        values[name] = value if name in prebuilt else _coerce(value, hints[name], f"{prefix}.{name}")
+        key = f"{prefix}.{name}"
+        values[name] = value if name in prebuilt else _coerce(value, hints[name], key)
     missing = [name for name, f in fields.items() if name not in values
                and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
     if missing:
@@ -303,8 +307,8 @@ def _coerce(value: Any, hint: Any, key: str) -> Any:
         hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
     if hint is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
-    if hint in (str, int, bool, float):
-        if not isinstance(value, hint) or (hint is int and isinstance(value, bool)):
-            names = {str: "teks", int: "bilangan bulat", bool: "true/false", float: "angka"}
-            raise ConfigError(key, f"harus {names[hint]}, bukan {value!r}")
+    simple = hint in (str, int, bool, float)
+    if simple and (not isinstance(value, hint) or (hint is int and isinstance(value, bool))):
+        names = {str: "teks", int: "bilangan bulat", bool: "true/false", float: "angka"}
+        raise ConfigError(key, f"harus {names[hint]}, bukan {value!r}")
     return value

@@ -1,0 +1,34 @@
+"""The ``zoomsvc`` command: one click group, commands grouped by what they touch."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from zoomsvc.cli.context import AppContext
+from zoomsvc.cli.zoom_commands import check_config, sandbox, zoom_ping
+
+
+@click.group()
+@click.option("--config", "config_path", metavar="FILE", envvar="ZOOMSVC_CONFIG",
+              help="Berkas konfigurasi TOML (bawaan: ./zoomsvc.toml, atau demo bawaan).")
+@click.option("-v", "--verbose", is_flag=True, help="Tampilkan log rinci di stderr.")
+@click.version_option(package_name="zoomsvc")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
+    """Layanan Video Conference (Zoom Meeting): permohonan → rapat Zoom → Surat Tanggapan."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    ctx.obj = AppContext(config_path)
+
+
+cli.add_command(check_config)
+cli.add_command(zoom_ping)
+cli.add_command(sandbox)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="zoomsvc")
