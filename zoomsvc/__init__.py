@@ -1,3 +1,3 @@
-"""zoomsvc: lends the city's Zoom licences to its agencies (OPD), from approved request to letter."""
+"""zoomsvc: lends the city's Zoom licences to its agencies (OPD), from request to letter."""
 
 __version__ = "0.1.0"

@@ -8,6 +8,9 @@ import sys
 import click
 
 from zoomsvc.cli.context import AppContext
+from zoomsvc.cli.db_commands import db
+from zoomsvc.cli.demo import demo
+from zoomsvc.cli.request_commands import audit, provision
 from zoomsvc.cli.zoom_commands import check_config, sandbox, zoom_ping
 
 
@@ -24,9 +27,9 @@ def cli(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
     ctx.obj = AppContext(config_path)
 
 
-cli.add_command(check_config)
-cli.add_command(zoom_ping)
-cli.add_command(sandbox)
+for command in (demo, provision, audit, db, check_config, zoom_ping, sandbox):
+    cli.add_command(command)
+del command
 
 
 def main() -> None:

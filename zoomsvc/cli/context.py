@@ -1,4 +1,5 @@
-"""What every command shares: the configuration, loaded once and only when a command needs it."""
+"""What every command shares: configuration, database, Zoom client and services, each built once
+and only when a command needs it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from functools import cached_property
 import click
 
 from zoomsvc.config import Config, ConfigError, load_config
+from zoomsvc.provisioning import Provisioner
+from zoomsvc.store import Database, SchemaMissing
+from zoomsvc.zoom import ZoomClient
 
 
 class ConfigProblem(click.ClickException):
@@ -18,11 +22,22 @@ class ConfigProblem(click.ClickException):
         return f"Konfigurasi tidak valid: {self.message}"
 
 
-class AppContext:
-    """Holds the ``--config`` path and loads the configuration on first use."""
+class Failure(click.ClickException):
+    """Zoom, storage or the schema failed: exit code 1 with what to do next."""
 
-    def __init__(self, config_path: str | None) -> None:
+    exit_code = 1
+
+    def format_message(self) -> str:
+        return f"Gagal: {self.message}"
+
+
+class AppContext:
+    """Holds the ``--config`` path; loads configuration and builds services on first use."""
+
+    def __init__(self, config_path: str | None, config: Config | None = None) -> None:
         self.config_path = config_path
+        if config is not None:
+            self.__dict__["config"] = config
 
     @cached_property
     def config(self) -> Config:
@@ -31,6 +46,30 @@ class AppContext:
             return load_config(self.config_path)
         except ConfigError as exc:
             raise ConfigProblem(str(exc)) from exc
+
+    @cached_property
+    def raw_db(self) -> Database:
+        """The database, schema not checked (for ``db upgrade``)."""
+        return Database(self.config.database.url)
+
+    @cached_property
+    def db(self) -> Database:
+        """The database with its schema checked: a clear message when it is missing."""
+        try:
+            self.raw_db.require_schema()
+        except SchemaMissing as exc:
+            raise Failure(str(exc)) from exc
+        return self.raw_db
+
+    @cached_property
+    def client(self) -> ZoomClient:
+        """The Zoom client (the only HTTP to Zoom)."""
+        return ZoomClient(self.config.zoom)
+
+    @cached_property
+    def provisioner(self) -> Provisioner:
+        """Provisioning of requests (SOP steps 4–6)."""
+        return Provisioner(self.config, self.db, self.client)
 
 
 pass_app = click.make_pass_decorator(AppContext)

@@ -1,12 +1,15 @@
 """Configuration: TOML file → validated frozen dataclasses, read once at start."""
 
-from zoomsvc.config.load import ConfigError, build_config, demo_document, load_config
+from zoomsvc.config.fields import ConfigError
+from zoomsvc.config.load import build_config, demo_document, load_config
 from zoomsvc.config.model import (
     AgencySettings,
     CalendarSettings,
     Config,
+    DatabaseSettings,
     Host,
     MeetingSettings,
+    Opd,
     PasscodePolicy,
     RateLimits,
     ZoomSettings,
@@ -17,8 +20,10 @@ __all__ = [
     "CalendarSettings",
     "Config",
     "ConfigError",
+    "DatabaseSettings",
     "Host",
     "MeetingSettings",
+    "Opd",
     "PasscodePolicy",
     "RateLimits",
     "ZoomSettings",

@@ -141,10 +141,28 @@ class CalendarSettings:
 
 
 @dataclass(frozen=True)
+class DatabaseSettings:
+    """Where the records live: SQLite by default, PostgreSQL (``postgresql+psycopg://``) too."""
+
+    url: str = "sqlite:///instance/zoomsvc.db"
+
+
+@dataclass(frozen=True)
+class Opd:
+    """An agency (perangkat daerah) that may ask; ``head`` is the letter's addressee."""
+
+    name: str
+    head: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration; ``source`` says where it came from (a path or ``built-in demo``)."""
 
     zoom: ZoomSettings
     agency: AgencySettings = field(default_factory=AgencySettings)
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    opd: tuple[Opd, ...] = ()
     source: str = "built-in demo"

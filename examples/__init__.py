@@ -1,0 +1,1 @@
+"""Example inputs (an approved request of an OPD), shipped with the package for the demo."""

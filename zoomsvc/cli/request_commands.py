@@ -1,0 +1,91 @@
+"""Commands about requests: provision one from REQUEST.json, verify the audit trail."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from zoomsvc.calendar import CalendarRejected
+from zoomsvc.cli.context import AppContext, Failure, pass_app
+from zoomsvc.domain import InvalidInput
+from zoomsvc.provisioning import Provisioner, ProvisioningFailed, ProvisionResult
+from zoomsvc.store import records
+from zoomsvc.store.models import AuditEvent
+
+
+class BadInput(click.ClickException):
+    """Invalid request input: exit code 2, nothing stored, nothing sent to Zoom."""
+
+    exit_code = 2
+
+    def format_message(self) -> str:
+        return f"Permohonan tidak valid: {self.message}"
+
+
+def read_request_file(path: Path) -> object:
+    """The decoded JSON of REQUEST.json; a clear one-line error otherwise."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"{path}: berkas tidak dapat dibaca ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"{path}: bukan teks UTF-8") from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadInput(f"{path}: bukan JSON yang sah (baris {exc.lineno}, kolom {exc.colno})"
+                       ) from exc
+
+
+@click.command("provision")
+@click.argument("request_file", metavar="REQUEST.json",
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--host", "preferred_host", help="Pilih akun Zoom sendiri (diperiksa ulang).")
+@pass_app
+def provision(app: AppContext, request_file: Path, preferred_host: str | None) -> None:
+    """Proses permohonan yang sudah disetujui: cek jadwal, buat rapat Zoom, simpan."""
+    result = submit_request(app.provisioner, read_request_file(request_file), "cli",
+                            preferred_host)
+    click.echo(json.dumps(result.as_dict(app.provisioner.zone), ensure_ascii=False))
+
+
+def submit_request(provisioner: Provisioner, data: object, actor: str,
+                   preferred_host: str | None = None) -> ProvisionResult:
+    """Submit and provision, turning failures into the command's exit codes (2 input, 1 Zoom)."""
+    try:
+        return provisioner.submit(data, actor=actor, preferred_host=preferred_host)
+    except InvalidInput as exc:
+        raise BadInput(str(exc)) from exc
+    except CalendarRejected as exc:
+        raise BadInput("; ".join(f"{p.field}: {p.message}" for p in exc.problems)) from exc
+    except ProvisioningFailed as exc:
+        raise Failure(f"{exc.code}: {exc}") from exc
+
+
+@click.group("audit")
+def audit() -> None:
+    """Jejak audit (berantai hash) setiap permohonan."""
+
+
+@audit.command("verify")
+@pass_app
+def audit_verify(app: AppContext) -> None:
+    """Periksa bahwa tidak ada peristiwa audit yang diubah, dihapus atau disisipkan."""
+    count, head = 0, None
+
+    def counted() -> Iterator[AuditEvent]:
+        nonlocal count, head
+        for event in records.all_events(session):
+            count, head = count + 1, event.hash
+            yield event
+
+    with app.db.session() as session:
+        breaks = list(records.verify_chain(counted()))
+    if breaks:
+        for item in breaks:
+            click.echo(f"peristiwa #{item.seq}: {item.problem}", err=True)
+        raise Failure(f"jejak audit rusak di {len(breaks)} tempat dari {count} peristiwa")
+    click.echo(json.dumps({"events": count, "intact": True, "head": head}))

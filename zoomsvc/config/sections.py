@@ -1,0 +1,168 @@
+"""Building and validating each section of the configuration: [zoom], [calendar], [[opd]]..."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from zoomsvc.config.fields import ConfigError, build_dataclass, section
+from zoomsvc.config.model import (
+    PLAN_CONCURRENCY,
+    PLAN_RATE_LIMITS,
+    CalendarSettings,
+    Host,
+    MeetingSettings,
+    Opd,
+    PasscodePolicy,
+    RateLimits,
+    ZoomSettings,
+    is_loopback_url,
+)
+from zoomsvc.zoom.timezones import is_zoom_timezone
+
+PASSCODE_CHARACTERS = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789@_*-"
+)
+HOST_CAPACITIES = (100, 300, 500, 1000)
+
+
+def build_zoom(raw: Mapping[str, Any]) -> ZoomSettings:
+    plan = raw.get("plan", "pro")
+    if plan not in PLAN_RATE_LIMITS:
+        raise ConfigError("zoom.plan", f"harus 'pro' atau 'business', bukan {plan!r}")
+    nested = {"hosts", "passcode", "settings", "rate_limits"}
+    flat = {k: v for k, v in raw.items() if k not in nested}
+    limits = {**PLAN_RATE_LIMITS[plan], **section(raw, "rate_limits", "zoom.")}
+    fields: dict[str, Any] = {
+        "rate_limits": build_dataclass(RateLimits, limits, "zoom.rate_limits"),
+        "passcode": build_dataclass(PasscodePolicy, section(raw, "passcode", "zoom."),
+                                    "zoom.passcode"),
+        "hosts": _build_hosts(raw.get("hosts", []), plan),
+    }
+    fields["settings"] = build_dataclass(MeetingSettings, section(raw, "settings", "zoom."),
+                                "zoom.settings")
+    zoom = build_dataclass(ZoomSettings, {**flat, **fields}, "zoom", prebuilt=set(fields))
+    _validate_zoom(zoom)
+    return zoom
+
+
+def _build_hosts(raw_hosts: Any, plan: str) -> tuple[Host, ...]:
+    if not isinstance(raw_hosts, list) or not raw_hosts:
+        raise ConfigError("zoom.hosts", "isi minimal satu [[zoom.hosts]] (akun Zoom dalam pool)")
+    hosts: list[Host] = []
+    for index, item in enumerate(raw_hosts):
+        key = f"zoom.hosts[{index}]"
+        if not isinstance(item, dict):
+            raise ConfigError(key, "harus berupa tabel [[zoom.hosts]]")
+        licensed = item.get("licensed", True)
+        defaults = {
+            "label": str(item.get("user", f"host {index + 1}")),
+            "concurrency": PLAN_CONCURRENCY[plan] if licensed is True else 1,
+            "capacity": 300 if (plan == "business" and licensed is True) else 100,
+        }
+        host = build_dataclass(Host, {**defaults, **item}, key)
+        if not host.user.strip():
+            raise ConfigError(f"{key}.user", "wajib diisi (user id atau e-mail Zoom)")
+        if host.concurrency not in (1, 2):
+            raise ConfigError(f"{key}.concurrency", f"harus 1 atau 2, bukan {host.concurrency}")
+        if host.concurrency == 2 and (plan == "pro" or not host.licensed):
+            raise ConfigError(f"{key}.concurrency", "2 hanya untuk akun berlisensi pada paket "
+                              "business; paket pro dan akun Basic menjalankan 1 rapat")
+        if host.capacity not in HOST_CAPACITIES:
+            raise ConfigError(f"{key}.capacity", f"harus salah satu dari {HOST_CAPACITIES}, "
+                              f"bukan {host.capacity}")
+        if any(other.user.lower() == host.user.lower() for other in hosts):
+            raise ConfigError(f"{key}.user", f"{host.user!r} sudah tercantum di pool")
+        hosts.append(host)
+    return tuple(hosts)
+
+
+def _validate_zoom(zoom: ZoomSettings) -> None:
+    for key in ("account_id", "client_id", "client_secret"):
+        if not getattr(zoom, key).strip():
+            raise ConfigError(f"zoom.{key}", f"wajib diisi (atau ZOOMSVC_ZOOM_{key.upper()} / "
+                              f"ZOOMSVC_ZOOM_{key.upper()}_FILE)")
+    for key in ("api_base_url", "oauth_url"):
+        url: str = getattr(zoom, key)
+        local_http = url.startswith("http://") and is_loopback_url(url)
+        if not url.startswith("https://") and not local_http:
+            raise ConfigError(f"zoom.{key}", f"harus URL https:// (http hanya untuk sandbox "
+                              f"lokal), bukan {url!r}")
+    if not is_zoom_timezone(zoom.timezone):
+        raise ConfigError("zoom.timezone", f"{zoom.timezone!r} tidak ada dalam daftar zona Zoom; "
+                          "untuk WITA pakai 'Asia/Singapore', untuk WIB 'Asia/Jakarta'")
+    if zoom.connect_timeout <= 0 or zoom.read_timeout <= 0:
+        raise ConfigError("zoom.read_timeout", "batas waktu harus lebih dari 0 detik")
+    if not 0 <= zoom.max_retries <= 10:
+        raise ConfigError("zoom.max_retries", "harus antara 0 dan 10")
+    for label in ("light", "medium", "heavy"):
+        if zoom.rate_limits.for_label(label) <= 0:
+            raise ConfigError(f"zoom.rate_limits.{label}", "harus lebih dari 0 permintaan/detik")
+    policy = zoom.passcode
+    if not 1 <= policy.length <= 10:
+        raise ConfigError("zoom.passcode.length", "Zoom membatasi passcode 1 sampai 10 karakter")
+    if not policy.alphabet or set(policy.alphabet) - PASSCODE_CHARACTERS:
+        raise ConfigError("zoom.passcode.alphabet", "hanya huruf, angka dan @ _ * - yang aman")
+    if policy.numeric_only and not any(c.isdigit() for c in policy.alphabet):
+        raise ConfigError("zoom.passcode.alphabet", "numeric_only butuh angka dalam alphabet")
+    if zoom.settings.waiting_room and zoom.settings.join_before_host:
+        raise ConfigError("zoom.settings.join_before_host", "harus false bila waiting_room aktif")
+    if zoom.settings.auto_recording not in ("local", "cloud", "none"):
+        raise ConfigError("zoom.settings.auto_recording", "harus 'local', 'cloud' atau 'none'")
+
+
+def build_calendar(raw: Mapping[str, Any]) -> CalendarSettings:
+    raw = dict(raw)
+    if "service_days" in raw:
+        days = raw["service_days"]
+        if not isinstance(days, list) or not days or any(
+                not isinstance(d, int) or isinstance(d, bool) or not 1 <= d <= 7 for d in days):
+            raise ConfigError("calendar.service_days", "daftar hari ISO 1 (Senin) sampai 7 "
+                              "(Minggu), mis. [1, 2, 3, 4, 5]")
+        raw["service_days"] = tuple(sorted(set(days)))
+    cal = build_dataclass(CalendarSettings, raw, "calendar", prebuilt={"service_days"} & set(raw))
+    opens = _clock_minutes("calendar.service_start", cal.service_start)
+    closes = _clock_minutes("calendar.service_end", cal.service_end)
+    if closes <= opens:
+        raise ConfigError("calendar.service_end", "harus setelah calendar.service_start")
+    for name in ("buffer_before_minutes", "buffer_after_minutes", "min_lead_minutes"):
+        if not 0 <= getattr(cal, name) <= 24 * 60:
+            raise ConfigError(f"calendar.{name}", "harus antara 0 dan 1440 menit")
+    for name, upper in (("max_duration_hours", 24), ("basic_max_minutes", 40),
+                        ("alternatives", 20), ("alternative_days", 60),
+                        ("slot_step_minutes", 240), ("zoom_list_cache_seconds", 3600)):
+        if not 1 <= getattr(cal, name) <= upper:
+            raise ConfigError(f"calendar.{name}", f"harus antara 1 dan {upper}")
+    return cal
+
+
+def _clock_minutes(key: str, text: str) -> int:
+    """Minutes after midnight of ``HH:MM``."""
+    hours, sep, minutes = text.partition(":")
+    if not (sep and hours.isdigit() and minutes.isdigit() and len(minutes) == 2
+            and int(hours) < 24 and int(minutes) < 60):
+        raise ConfigError(key, f"format jam HH:MM, mis. '07:30', bukan {text!r}")
+    return int(hours) * 60 + int(minutes)
+
+
+def check_zone(key: str, name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(key, f"zona waktu IANA tidak dikenal: {name!r}") from exc
+
+
+def build_opd(raw: Any) -> tuple[Opd, ...]:
+    """The list of agencies allowed to ask (empty: any agency name is accepted)."""
+    if not isinstance(raw, list):
+        raise ConfigError("opd", "harus berupa daftar [[opd]]")
+    entries: list[Opd] = []
+    for index, item in enumerate(raw):
+        entry = build_dataclass(Opd, item, f"opd[{index}]")
+        if not entry.name.strip():
+            raise ConfigError(f"opd[{index}].name", "wajib diisi")
+        if any(other.name.casefold() == entry.name.casefold() for other in entries):
+            raise ConfigError(f"opd[{index}].name", f"{entry.name!r} tercantum dua kali")
+        entries.append(entry)
+    return tuple(entries)

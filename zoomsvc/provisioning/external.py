@@ -1,0 +1,80 @@
+"""The hosts' meetings as Zoom lists them, cached briefly, and the search for a request's marker.
+
+Staff still schedule meetings by hand on the same accounts, so the calendar check must count what
+Zoom has and the service did not create. Listing every host on every request would spend Zoom's
+Medium budget for nothing, hence a short per-process cache.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+
+from zoomsvc.calendar import Busy
+from zoomsvc.zoom import ZoomClient, ZoomMeeting
+
+
+def marker_tag(code: str) -> str:
+    """How a request's code appears in the agenda of its Zoom meeting."""
+    return f"[{code}]"
+
+
+def agenda_with_marker(agenda: str, code: str) -> str:
+    """The agenda sent to Zoom: the staff's text followed by the request marker."""
+    tag = marker_tag(code)
+    return f"{agenda}\n\n{tag}" if agenda else tag
+
+
+class UpcomingMeetings:
+    """Per-host cache of ``list_upcoming`` answers with a time-to-live."""
+
+    def __init__(self, client: ZoomClient, ttl_seconds: float,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._client = client
+        self._ttl = ttl_seconds
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._cache: dict[str, tuple[float, list[ZoomMeeting]]] = {}
+
+    def of_host(self, host: str, *, fresh: bool = False) -> list[ZoomMeeting]:
+        """The host's upcoming meetings (from cache unless stale or ``fresh``)."""
+        key = host.lower()
+        with self._lock:
+            cached = self._cache.get(key)
+        if cached and not fresh and self._clock() - cached[0] < self._ttl:
+            return cached[1]
+        meetings = self._client.list_upcoming(host)
+        with self._lock:
+            self._cache[key] = (self._clock(), meetings)
+        return meetings
+
+    def forget(self, host: str) -> None:
+        """Drop the host's cached list (after the service changed something there)."""
+        with self._lock:
+            self._cache.pop(host.lower(), None)
+
+    def busy(self, hosts: Iterable[str], known_ids: Callable[[set[int]], set[int]]
+             ) -> list[Busy]:
+        """Zoom's meetings of ``hosts`` that the service does not have on record, as Busy."""
+        found: list[tuple[str, ZoomMeeting]] = []
+        for host in hosts:
+            found.extend((host, m) for m in self.of_host(host)
+                         if m.start_time is not None and m.duration > 0)
+        ours = known_ids({m.id for _, m in found})
+        return [Busy(host, m.start_time, m.start_time + timedelta(minutes=m.duration), "zoom",
+                     str(m.id))
+                for host, m in found if m.id not in ours and m.start_time is not None]
+
+    def find_marker(self, host: str, code: str) -> ZoomMeeting | None:
+        """The host's upcoming meeting carrying ``code`` in its agenda, asked fresh from Zoom,
+        in full (list answers lack the passcode and do not always include the agenda)."""
+        tag = marker_tag(code)
+        for listed in self.of_host(host, fresh=True):
+            if listed.agenda and tag not in listed.agenda:
+                continue
+            meeting = self._client.get_meeting(listed.id)
+            if tag in meeting.agenda:
+                return meeting
+        return None

@@ -1,0 +1,289 @@
+"""From an approved request to a stored Zoom meeting (SOP steps 4–6), safe to run again.
+
+The order of events is what makes it safe:
+
+1. the request is stored once per agency letter (a re-submission returns the same request);
+2. under the allocation lock the calendar is checked and an *intent* row reserves the slot on a
+   host, carrying the request's marker (its code) — before Zoom is called;
+3. Zoom creates the meeting with the marker in its agenda;
+4. the meeting's details replace the intent and the request becomes ``scheduled``.
+
+A crash or an unknown outcome between 2 and 4 leaves the intent: the next run looks for the marker
+on that host and adopts the meeting it finds before creating anything. So one request never owns
+two meetings, and a meeting that exists is never reported as failed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import NoReturn
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from zoomsvc.calendar import Busy, BusyIndex, CalendarRejected, Rules, check, validate_request
+from zoomsvc.config import Config
+from zoomsvc.domain import RequestInput, parse_request
+from zoomsvc.provisioning.external import UpcomingMeetings, agenda_with_marker
+from zoomsvc.provisioning.outcome import (
+    MeetingInfo,
+    ProvisioningFailed,
+    ProvisionResult,
+    alternatives_from_row,
+    alternatives_to_json,
+)
+from zoomsvc.store import Database
+from zoomsvc.store import records as rec
+from zoomsvc.store.models import Meeting, Request
+from zoomsvc.workflow import Role, State
+from zoomsvc.zoom import (
+    DailyLimitReached,
+    NewMeeting,
+    ZoomClient,
+    ZoomError,
+    ZoomMeeting,
+    ZoomOutcomeUnknown,
+)
+
+log = logging.getLogger("zoomsvc.provisioning")
+
+
+def utc_now() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class Provisioner:
+    """Runs SOP steps 4–6 for requests; one instance may serve many requests and threads."""
+
+    def __init__(self, config: Config, db: Database, client: ZoomClient,
+                 clock: Callable[[], datetime] = utc_now) -> None:
+        self.config = config
+        self.db = db
+        self.client = client
+        self.clock = clock
+        self.zone = ZoneInfo(config.agency.timezone)
+        self.rules = Rules.from_settings(config.calendar, self.zone, config.agency.zone_label)
+        self.upcoming = UpcomingMeetings(client, config.calendar.zoom_list_cache_seconds)
+        self._daily_blocked: dict[str, datetime] = {}
+
+    def submit(self, data: object, *, actor: str = "cli", role: Role = Role.STAF,
+               preferred_host: str | None = None) -> ProvisionResult:
+        """Validate, record (once per agency letter) and provision a request.
+
+        Raises :class:`~zoomsvc.domain.InvalidInput` or :class:`CalendarRejected` for bad input
+        (nothing stored, nothing sent), :class:`ProvisioningFailed` when Zoom or storage failed.
+        """
+        request_input = parse_request(data, self.zone, [o.name for o in self.config.opd])
+        with self.db.session() as session:
+            existing = rec.find_request(session, request_input.agency,
+                                        request_input.letter_number)
+            code = existing.code if existing else None
+        if code is None:
+            problems = validate_request(self.config.zoom.hosts, request_input.start,
+                                        request_input.end, request_input.participants,
+                                        self.clock(), self.rules)
+            if problems:
+                raise CalendarRejected(problems)
+            code, created = self._record(request_input, actor, role)
+        else:
+            created = False
+        result = self.provision(code, actor=actor, role=role, preferred_host=preferred_host)
+        return ProvisionResult(result.code, result.state, result.outcome, result.meeting,
+                               result.alternatives, result.reason, created=created)
+
+    def _record(self, data: RequestInput, actor: str, role: Role) -> tuple[str, bool]:
+        now = self.clock()
+        try:
+            with self.db.allocation() as session:
+                number = rec.next_in_sequence(session, "request", now.year)
+                request = Request(
+                    code=f"ZM-{now.year}-{number:04d}", agency=data.agency,
+                    letter_number=data.letter_number, letter_date=data.letter_date,
+                    subject=data.subject, srikandi_agenda=data.srikandi_agenda, topic=data.topic,
+                    agenda=data.agenda, start_at=data.start, end_at=data.end,
+                    participants=data.participants, contact_name=data.contact.name,
+                    contact_phone=data.contact.phone, contact_email=data.contact.email,
+                    state=State.APPROVED.value, state_since=now, created_at=now)
+                session.add(request)
+                session.flush()
+                rec.append_event(session, request, actor=actor, role=role, now=now,
+                                 note=f"surat {data.letter_number}", from_state=None,
+                                 to_state=State.APPROVED, sop_step="1–3")
+                return request.code, True
+        except IntegrityError:
+            # Another worker recorded the same letter a moment ago: that request is the one.
+            with self.db.session() as session:
+                existing = rec.find_request(session, data.agency, data.letter_number)
+                if existing is None:
+                    raise
+                return existing.code, False
+
+    def provision(self, code: str, *, actor: str = "cli", role: Role = Role.STAF,
+                  preferred_host: str | None = None) -> ProvisionResult:
+        """Bring the request to ``scheduled`` or ``full``; resumes whatever a crash left."""
+        with self.db.allocation() as session:
+            request = rec.request_by_code(session, code)
+            if request is None:
+                raise ProvisioningFailed(code, f"permohonan {code} tidak ditemukan")
+            if request.state == State.APPROVED:
+                rec.transition(session, request, State.SCHEDULING, actor=actor, role=role,
+                               now=self.clock())
+            if request.state != State.SCHEDULING:
+                return self._result(request)
+            pending = rec.active_meeting(session, request.id)
+            intent_host = pending.host if pending is not None else None
+        if intent_host is not None:
+            return self._resume(code, intent_host, actor, role)
+        exclude = {host for host, until in self._daily_blocked.items() if until > self.clock()}
+        while True:
+            host, result = self._allocate(code, exclude, actor, role, preferred_host)
+            if result is not None:
+                return result
+            assert host is not None
+            try:
+                return self._create(code, host, actor, role)
+            except DailyLimitReached as exc:
+                log.warning("host %s reached its daily limit until %s", host, exc.resets_at)
+                self._daily_blocked[host] = exc.resets_at
+                exclude.add(host)
+                self._drop_intent(code)
+                preferred_host = None
+
+    def _allocate(self, code: str, exclude: set[str], actor: str, role: Role,
+                  preferred: str | None) -> tuple[str | None, ProvisionResult | None]:
+        """Check the calendar and reserve a host (intent), or record ``full``."""
+        with self.db.session() as session:
+            request = rec.request_by_code(session, code)
+            assert request is not None
+            start, end, participants = request.start_at, request.end_at, request.participants
+        horizon_end = end + timedelta(days=self.rules.alternative_days + 2)
+        try:
+            external = self.upcoming.busy([h.user for h in self.config.zoom.hosts],
+                                          self._known_ids)
+        except ZoomError as exc:
+            self._fail(code, f"daftar rapat Zoom tidak dapat dibaca: {exc}")
+        now = self.clock()
+        with self.db.allocation() as session:
+            request = rec.request_by_code(session, code)
+            assert request is not None
+            if request.state != State.SCHEDULING:
+                return None, self._result(request)
+            index = BusyIndex(external)
+            for row in rec.meetings_between(session, start - timedelta(days=1), horizon_end):
+                index.add(_busy_of(row))
+            answer = check(index, self.config.zoom.hosts, start, end, participants, now,
+                           self.rules, exclude=frozenset(exclude), preferred=preferred)
+            if answer.host is None:
+                request.full_reason = answer.reason
+                request.alternatives_json = alternatives_to_json(answer.alternatives)
+                request.last_error = None
+                rec.transition(session, request, State.FULL, actor=actor, role=role, now=now,
+                               note=answer.message or "")
+                return None, self._result(request)
+            session.add(Meeting(request_id=request.id, marker=code, host=answer.host.user,
+                                status="intent", start_at=start, end_at=end, created_at=now))
+            return answer.host.user, None
+
+    def _resume(self, code: str, host: str, actor: str, role: Role) -> ProvisionResult:
+        """A previous run reserved ``host`` and may have created the meeting: adopt or create."""
+        try:
+            found = self.upcoming.find_marker(host, code)
+        except ZoomError as exc:
+            self._fail(code, f"pencarian rapat {code} di Zoom gagal: {exc}")
+        if found is not None:
+            log.info("request %s: adopting Zoom meeting found by its marker", code)
+            return self._store_meeting(code, found, actor, role, adopted=True)
+        return self._create(code, host, actor, role)
+
+    def _create(self, code: str, host: str, actor: str, role: Role) -> ProvisionResult:
+        with self.db.session() as session:
+            request = rec.request_by_code(session, code)
+            assert request is not None
+            new = NewMeeting(topic=request.topic, start=request.start_at,
+                             duration_minutes=_minutes(request.end_at - request.start_at),
+                             agenda=agenda_with_marker(request.agenda, code))
+        try:
+            meeting = self.client.create_meeting(host, new)
+        except ZoomOutcomeUnknown as exc:
+            try:
+                found = self.upcoming.find_marker(host, code)
+            except ZoomError:
+                found = None
+            if found is None:
+                self._fail(code, f"hasil pembuatan rapat di Zoom belum pasti ({exc}); jalankan "
+                           "lagi untuk memeriksa dan melanjutkan")
+            meeting = found
+        except DailyLimitReached:
+            raise
+        except ZoomError as exc:
+            self._drop_intent(code)
+            self._fail(code, f"Zoom menolak pembuatan rapat: {exc}")
+        self.upcoming.forget(host)
+        return self._store_meeting(code, meeting, actor, role, adopted=False)
+
+    def _store_meeting(self, code: str, meeting: ZoomMeeting, actor: str, role: Role,
+                       adopted: bool) -> ProvisionResult:
+        try:
+            with self.db.allocation() as session:
+                request = rec.request_by_code(session, code)
+                assert request is not None
+                row = rec.active_meeting(session, request.id)
+                assert row is not None
+                row.status, row.zoom_id, row.zoom_uuid = "live", meeting.id, meeting.uuid
+                row.passcode, row.join_url = meeting.password, meeting.join_url
+                request.last_error = None
+                note = f"rapat Zoom {meeting.id}" + (" (diadopsi)" if adopted else "")
+                rec.transition(session, request, State.SCHEDULED, actor=actor, role=role,
+                               now=self.clock(), note=note)
+                return self._result(request)
+        except SQLAlchemyError as exc:
+            log.error("request %s: storing Zoom meeting %s failed: %s", code, meeting.id,
+                      type(exc).__name__)
+            try:
+                self.client.delete_meeting(meeting.id, missing_ok=True)
+            except ZoomError:
+                raise ProvisioningFailed(code, f"rapat {meeting.id} dibuat di Zoom tetapi gagal "
+                                         "disimpan dan tidak dapat dihapus; ia membawa penanda "
+                                         f"{code}, sehingga menjalankan ulang atau 'zoomsvc "
+                                         "reconcile' akan mengadopsinya") from exc
+            raise ProvisioningFailed(code, f"rapat gagal disimpan ({type(exc).__name__}); "
+                                     "rapat di Zoom sudah dihapus kembali, silakan coba lagi"
+                                     ) from exc
+
+    def _drop_intent(self, code: str) -> None:
+        with self.db.allocation() as session:
+            request = rec.request_by_code(session, code)
+            row = rec.active_meeting(session, request.id) if request else None
+            if row is not None and row.status == "intent":
+                session.delete(row)
+
+    def _fail(self, code: str, message: str) -> NoReturn:
+        """Record the error on the request (still ``scheduling``, retryable) and raise."""
+        with self.db.session() as session:
+            request = rec.request_by_code(session, code)
+            if request is not None:
+                request.last_error = message
+        raise ProvisioningFailed(code, message)
+
+    def _known_ids(self, ids: set[int]) -> set[int]:
+        with self.db.session() as session:
+            return rec.known_zoom_ids(session, ids)
+
+    def _result(self, request: Request) -> ProvisionResult:
+        meeting = next((m for m in request.meetings if m.status == "live"), None)
+        outcome = {State.FULL.value: "full"}.get(request.state, "scheduled" if meeting else
+                                                 request.state)
+        return ProvisionResult(request.code, request.state, outcome,
+                               MeetingInfo.from_row(meeting) if meeting else None,
+                               alternatives_from_row(request), request.full_reason)
+
+
+def _busy_of(row: Meeting) -> Busy:
+    return Busy(row.host, row.start_at, row.end_at, "service", row.marker)
+
+
+def _minutes(span: timedelta) -> int:
+    return max(1, int(span.total_seconds() // 60))

@@ -1,0 +1,5 @@
+"""Storage: the only place that speaks SQL (models, engine, migrations, repositories)."""
+
+from zoomsvc.store.db import Database, SchemaMissing
+
+__all__ = ["Database", "SchemaMissing"]

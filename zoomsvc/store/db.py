@@ -1,0 +1,102 @@
+"""The database connection: engine set-up, sessions, serialized allocation, schema checks.
+
+SQLite gets WAL, foreign keys and a busy timeout on every connection. Allocation (the calendar
+check plus the reservation of a slot, or a counter increment) must never interleave between two
+workers: on SQLite it runs in a ``BEGIN IMMEDIATE`` transaction (one writer at a time), on
+PostgreSQL under a transaction-level advisory lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+ALLOCATION_LOCK_KEY = 0x7A6F6F6D  # "zoom": the advisory lock that serializes allocation
+SCHEMA_TABLES = ("requests", "meetings", "audit_events", "counters", "alembic_version")
+
+
+class SchemaMissing(RuntimeError):
+    """The database has no (or an outdated) schema: run ``zoomsvc db upgrade``."""
+
+
+class Database:
+    """One engine and its session factory; ``allocation()`` gives a serialized transaction."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        parsed = make_url(url)
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        kwargs: dict[str, Any] = {"echo": echo}
+        if self.is_sqlite:
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+                                      "check_same_thread": False}
+        else:
+            kwargs["pool_pre_ping"] = True
+        self.engine: Engine = create_engine(url, **kwargs)
+        if self.is_sqlite:
+            _configure_sqlite(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = sessionmaker(self.engine.execution_options(zoomsvc_immediate=True),
+                                    expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work: committed when the block ends cleanly, rolled back otherwise."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def allocation(self) -> Iterator[Session]:
+        """A transaction that no other allocation interleaves with, in any process."""
+        with self._writer() as session, session.begin():
+            if not self.is_sqlite:
+                session.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                {"key": ALLOCATION_LOCK_KEY})
+            yield session
+
+    def missing_tables(self) -> list[str]:
+        """Tables of the current schema that the database lacks (empty when ready)."""
+        present = set(inspect(self.engine).get_table_names())
+        return [name for name in SCHEMA_TABLES if name not in present]
+
+    def require_schema(self) -> None:
+        """Raise :class:`SchemaMissing` with what to do when the schema is not there."""
+        from zoomsvc.store.migrate import is_current
+
+        missing = self.missing_tables()
+        if missing:
+            raise SchemaMissing(f"skema basis data belum dibuat (tabel {', '.join(missing)} "
+                                "tidak ada): jalankan 'zoomsvc db upgrade'")
+        if not is_current(self):
+            raise SchemaMissing("skema basis data usang: jalankan 'zoomsvc db upgrade'")
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        immediate = connection.get_execution_options().get("zoomsvc_immediate", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -1,0 +1,147 @@
+"""The tables: requests (permohonan), their Zoom meetings, the audit trail and counters.
+
+All datetimes are stored in UTC and come back timezone-aware (:class:`UTCDateTime`); Zoom meeting
+ids are BIGINT. A meeting row exists *before* Zoom is called (status ``intent``), carrying the
+request's marker, so a crash between Zoom and the database can always be repaired by looking for
+the marker on Zoom.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored as UTC (naive UTC on SQLite, timestamptz on PostgreSQL)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: store aware datetimes only")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table."""
+
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, date: Date}
+
+
+class Request(Base):
+    """A permohonan: one incoming letter of one agency (OPD) asking for a Zoom meeting."""
+
+    __tablename__ = "requests"
+    __table_args__ = (UniqueConstraint("agency", "letter_number", name="uq_request_letter"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    agency: Mapped[str] = mapped_column(String(200))
+    letter_number: Mapped[str] = mapped_column(String(100))
+    letter_date: Mapped[date]
+    subject: Mapped[str] = mapped_column(String(300))
+    srikandi_agenda: Mapped[str | None] = mapped_column(String(100))
+    letter_file_sha256: Mapped[str | None] = mapped_column(String(64))
+    topic: Mapped[str] = mapped_column(String(200))
+    agenda: Mapped[str] = mapped_column(Text, default="")
+    start_at: Mapped[datetime]
+    end_at: Mapped[datetime]
+    participants: Mapped[int] = mapped_column(Integer)
+    contact_name: Mapped[str] = mapped_column(String(200))
+    contact_phone: Mapped[str] = mapped_column(String(50))
+    contact_email: Mapped[str] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    state_since: Mapped[datetime]
+    full_reason: Mapped[str | None] = mapped_column(String(40))
+    alternatives_json: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+    meetings: Mapped[list[Meeting]] = relationship(back_populates="request",
+                                                   order_by="Meeting.id")
+
+
+class Meeting(Base):
+    """A Zoom meeting of a request, from intent (before the Zoom call) to deletion."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (
+        # The database itself refuses a second live (or pending) meeting for one request.
+        Index("uq_meeting_active_request", "request_id", unique=True,
+              sqlite_where=text("status IN ('intent', 'live')"),
+              postgresql_where=text("status IN ('intent', 'live')")),
+        Index("ix_meeting_host_time", "host", "start_at", "end_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"))
+    marker: Mapped[str] = mapped_column(String(20), index=True)
+    host: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20))  # intent | live | deleted | gone_outside
+    zoom_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    zoom_uuid: Mapped[str | None] = mapped_column(String(100))
+    passcode: Mapped[str | None] = mapped_column(String(20))
+    join_url: Mapped[str | None] = mapped_column(Text)
+    start_at: Mapped[datetime]
+    end_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    deleted_at: Mapped[datetime | None]
+
+    request: Mapped[Request] = relationship(back_populates="meetings")
+
+
+class AuditEvent(Base):
+    """One transition of one request; append-only and chained by hash across the whole table."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), index=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    from_state: Mapped[str | None] = mapped_column(String(20))
+    to_state: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    sop_step: Mapped[str] = mapped_column(String(20), default="")
+    elapsed_seconds: Mapped[int | None] = mapped_column(Integer)
+    sla_seconds: Mapped[int | None] = mapped_column(Integer)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class Counter(Base):
+    """Named yearly sequences (request codes, letter numbers): atomic, never reused."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
