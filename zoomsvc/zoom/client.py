@@ -144,7 +144,9 @@ class ZoomClient:
                     if token:
                         query["next_page_token"] = token
                     data = self.transport.send(Call("GET", path, "medium", params=query)).data
-                    items.extend(i for i in data.get(key, []) if isinstance(i, dict))
+                    page = data.get(key)
+                    if isinstance(page, list):  # lenient: a missing or null list is empty
+                        items.extend(i for i in page if isinstance(i, dict))
                     token = str(data.get("next_page_token") or "")
                     if not token:
                         break

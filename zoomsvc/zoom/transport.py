@@ -13,6 +13,7 @@ Never logged: headers, bodies, query strings, tokens, secrets, passcodes or ``st
 from __future__ import annotations
 
 import base64
+import html
 import logging
 import random
 import re
@@ -120,7 +121,9 @@ class Transport:
             if not self._may_retry(error, call, attempt):
                 raise error
             wait = retry_after_seconds(response.headers.get("Retry-After"))
-            delay = wait if wait is not None else self._backoff(attempt)
+            if wait is not None and wait > BACKOFF_CAP_S:
+                raise error  # a wait of minutes is no per-second limit: let the caller decide
+            delay = wait if wait else self._backoff(attempt)
             if isinstance(error, ZoomRateLimited):
                 self.pacer.hold(call.label, delay)
             self._sleep(delay)
@@ -176,9 +179,18 @@ class Transport:
                 continue
             log.info("zoom POST oauth/token -> %s (trackingid %s)", response.status_code,
                      response.headers.get("x-zm-trackingid", "-"))
-            if response.status_code >= 500 and attempt <= s.max_retries:
-                self._sleep(self._backoff(attempt))
-                continue
+            status = response.status_code
+            if status >= 500 or status == 429:
+                # Zoom busy or down, not a verdict on the credentials: retry, then say so.
+                if attempt <= s.max_retries:
+                    self._sleep(self._backoff(attempt))
+                    continue
+                tracking = response.headers.get("x-zm-trackingid")
+                if status == 429:
+                    raise ZoomRateLimited("Zoom OAuth rate-limited the token request",
+                                          status=status, tracking_id=tracking)
+                raise ZoomUnavailable(f"Zoom OAuth answered HTTP {status}", status=status,
+                                      tracking_id=tracking)
             data = _json_object(response)
             token = data.get("access_token")
             if response.status_code != 200 or not isinstance(token, str):
@@ -233,7 +245,7 @@ def _error_body(response: requests.Response) -> tuple[int | None, str, tuple[Fie
     code_match = re.search(r"<code>\s*(\d+)\s*</code>", text)
     message_match = re.search(r"<message>(.*?)</message>", text, re.DOTALL)
     return (int(code_match.group(1)) if code_match else None,
-            message_match.group(1).strip() if message_match else "", ())
+            html.unescape(message_match.group(1)).strip() if message_match else "", ())
 
 
 def _json_object(response: requests.Response) -> dict[str, Any]:
