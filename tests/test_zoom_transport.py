@@ -601,4 +601,5 @@ def test_a_retry_after_of_zero_still_backs_off_a_little() -> None:
                   headers={"Retry-After": "0"})
     responses.add(responses.GET, url, json=meeting_json())
     client.get_meeting(MEETING_ID)
-    assert time.sleeps and time.sleeps[0] > 0
+    assert time.sleeps
+    assert time.sleeps[0] > 0
