@@ -17,7 +17,15 @@ from typing import Any
 
 from zoomsvc.config.fields import ConfigError, build_dataclass, reject_unknown, section
 from zoomsvc.config.model import AgencySettings, Config, DatabaseSettings
-from zoomsvc.config.sections import build_calendar, build_opd, build_zoom, check_zone
+from zoomsvc.config.sections import (
+    build_calendar,
+    build_letters,
+    build_opd,
+    build_signer,
+    build_smtp,
+    build_zoom,
+    check_zone,
+)
 
 DEFAULT_PATH = Path("zoomsvc.toml")
 SECRET_KEYS = (
@@ -26,6 +34,7 @@ SECRET_KEYS = (
     "zoom.client_id",
     "zoom.client_secret",
     "zoom.webhook_secret_token",
+    "smtp.password",
 )
 # Ports and credentials of the built-in demo; the sandbox accepts exactly these.
 DEMO_SANDBOX_URL = "http://127.0.0.1:9901"
@@ -79,14 +88,24 @@ def demo_document(sandbox_url: str = DEMO_SANDBOX_URL) -> dict[str, Any]:
                  "concurrency": 1, "capacity": 100, "licensed": False},
             ],
         },
-        "agency": {"address": "Jl. Contoh No. 1, Tarakan"},
+        "agency": {"address": "Jl. Contoh No. 1, Tarakan", "phone": "(0551) 000000",
+                   "website": "diskominfo.tarakankota.go.id",
+                   "email": "diskominfo@tarakankota.go.id"},
+        "letters": {"technical_contact": "Andi (Staf Aptika), 0812-0000-0000",
+                    "tembusan": ["Wali Kota Tarakan (sebagai laporan)",
+                                 "Kepala Bidang Aplikasi dan Informatika"],
+                    "verify_base_url": "http://127.0.0.1:8000/verifikasi"},
+        # A fictional official: the demo must not print a real person's name.
+        "signer": {"name": "CONTOH NAMA PEJABAT, S.Kom., M.Si.",
+                   "pangkat": "Pembina Utama Muda (IV/c)", "nip": "197503122000031004"},
     }
 
 
 def build_config(document: Mapping[str, Any], env: Mapping[str, str], source: str) -> Config:
     """Turn a parsed TOML document plus environment secrets into a validated :class:`Config`."""
     document = _with_env_secrets(document, env)
-    reject_unknown(document, {"zoom", "agency", "calendar", "database", "opd"}, "")
+    reject_unknown(document, {"zoom", "agency", "calendar", "database", "letters", "signer",
+                              "smtp", "opd"}, "")
     agency = build_dataclass(AgencySettings, section(document, "agency"), "agency")
     check_zone("agency.timezone", agency.timezone)
     database = build_dataclass(DatabaseSettings, section(document, "database"), "database")
@@ -97,6 +116,9 @@ def build_config(document: Mapping[str, Any], env: Mapping[str, str], source: st
         agency=agency,
         calendar=build_calendar(section(document, "calendar")),
         database=database,
+        letters=build_letters(section(document, "letters")),
+        signer=build_signer(section(document, "signer")),
+        smtp=build_smtp(section(document, "smtp")),
         opd=build_opd(document.get("opd", [])),
         source=source,
     )

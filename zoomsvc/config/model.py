@@ -157,6 +157,57 @@ class Opd:
 
 
 @dataclass(frozen=True)
+class LetterSettings:
+    """The Surat Tanggapan: templates, numbering, fixed wording and where files go."""
+
+    template_scheduled: str = "surat_tanggapan.docx"
+    template_full: str = "surat_tanggapan_penuh.docx"
+    templates_dir: str = ""
+    output_dir: str = "instance/letters"
+    files_dir: str = "instance/files"
+    number_template: str = "{klasifikasi}/{urut:04d}/{unit}/{bulan_romawi}/{tahun}"
+    klasifikasi: str = "000.8.3.3"
+    unit: str = "DKISP-APTIKA"
+    use_srikandi_number: bool = False
+    sifat: str = "Biasa"
+    lampiran: str = "-"
+    hal: str = "Tanggapan atas Permohonan Fasilitasi Layanan Zoom Meeting"
+    place: str = ""
+    open_minutes_before: int = 15
+    technical_contact: str = ""
+    tembusan: tuple[str, ...] = ()
+    tte_issuer: str = "Balai Sertifikasi Elektronik (BSrE), Badan Siber dan Sandi Negara"
+    verify_base_url: str = "http://127.0.0.1:8000/verifikasi"
+    emblem: str = ""
+    max_upload_mb: int = 10
+    pdf_timeout_seconds: int = 120
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signs the letter (the Kadis, or someone signing for the Kadis)."""
+
+    office: str = "Kepala Dinas Komunikasi, Informatika, Statistik dan Persandian"
+    prefix: str = ""
+    name: str = ""
+    pangkat: str = ""
+    nip: str = ""
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Outgoing mail for sending signed letters; ``host`` empty means mail is not sent."""
+
+    host: str = ""
+    port: int = 587
+    username: str = ""
+    password: str = field(default="", repr=False)
+    sender: str = ""
+    starttls: bool = True
+    timeout_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration; ``source`` says where it came from (a path or ``built-in demo``)."""
 
@@ -164,5 +215,8 @@ class Config:
     agency: AgencySettings = field(default_factory=AgencySettings)
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    letters: LetterSettings = field(default_factory=LetterSettings)
+    signer: Signer = field(default_factory=Signer)
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
     opd: tuple[Opd, ...] = ()
     source: str = "built-in demo"

@@ -12,10 +12,13 @@ from zoomsvc.config.model import (
     PLAN_RATE_LIMITS,
     CalendarSettings,
     Host,
+    LetterSettings,
     MeetingSettings,
     Opd,
     PasscodePolicy,
     RateLimits,
+    Signer,
+    SmtpSettings,
     ZoomSettings,
     is_loopback_url,
 )
@@ -166,3 +169,54 @@ def build_opd(raw: Any) -> tuple[Opd, ...]:
             raise ConfigError(f"opd[{index}].name", f"{entry.name!r} tercantum dua kali")
         entries.append(entry)
     return tuple(entries)
+
+
+NUMBER_FIELDS = {"klasifikasi": "000.8.3.3", "urut": 1, "unit": "X", "bulan_romawi": "XI",
+                 "bulan": 11, "tahun": 2026}
+SIGNER_PREFIXES = ("", "a.n.", "Plt.", "Plh.")
+
+
+def build_letters(raw: Mapping[str, Any]) -> LetterSettings:
+    """The ``[letters]`` section: templates, numbering template, wording, limits."""
+    raw = dict(raw)
+    if "tembusan" in raw:
+        items = raw["tembusan"]
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise ConfigError("letters.tembusan", "harus berupa daftar teks")
+        raw["tembusan"] = tuple(items)
+    letters = build_dataclass(LetterSettings, raw, "letters", prebuilt={"tembusan"} & set(raw))
+    try:
+        letters.number_template.format(**NUMBER_FIELDS)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ConfigError("letters.number_template", f"tidak dapat dipakai ({exc}); kolom yang "
+                          f"tersedia: {', '.join(NUMBER_FIELDS)}") from exc
+    if "{urut" not in letters.number_template:
+        raise ConfigError("letters.number_template", "harus memuat {urut} (nomor urut)")
+    if not 0 <= letters.open_minutes_before <= 120:
+        raise ConfigError("letters.open_minutes_before", "harus antara 0 dan 120 menit")
+    if not 1 <= letters.max_upload_mb <= 50:
+        raise ConfigError("letters.max_upload_mb", "harus antara 1 dan 50 MB")
+    if not 5 <= letters.pdf_timeout_seconds <= 600:
+        raise ConfigError("letters.pdf_timeout_seconds", "harus antara 5 dan 600 detik")
+    return letters
+
+
+def build_signer(raw: Mapping[str, Any]) -> Signer:
+    """The ``[signer]`` section; a NIP, when given, has 18 digits."""
+    signer = build_dataclass(Signer, raw, "signer")
+    if signer.prefix not in SIGNER_PREFIXES:
+        raise ConfigError("signer.prefix", "harus kosong, 'a.n.', 'Plt.' atau 'Plh.'")
+    digits = signer.nip.replace(" ", "")
+    if signer.nip and (not digits.isdigit() or len(digits) != 18):
+        raise ConfigError("signer.nip", "NIP terdiri dari 18 angka")
+    return signer
+
+
+def build_smtp(raw: Mapping[str, Any]) -> SmtpSettings:
+    """The ``[smtp]`` section; an empty host switches e-mail off."""
+    smtp = build_dataclass(SmtpSettings, raw, "smtp")
+    if not 1 <= smtp.port <= 65535:
+        raise ConfigError("smtp.port", "harus antara 1 dan 65535")
+    if smtp.host and "@" not in smtp.sender:
+        raise ConfigError("smtp.sender", "alamat pengirim wajib diisi bila smtp.host diisi")
+    return smtp

@@ -137,6 +137,52 @@ class AuditEvent(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class Letter(Base):
+    """A Surat Tanggapan of a request: its number, drafts, review, signed file and delivery.
+
+    A number, once given, stays with its letter; a voided letter keeps its number so that the
+    register shows the gap instead of reusing it. The signed PDF is kept by its SHA-256 and
+    never replaced.
+    """
+
+    __tablename__ = "letters"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # scheduled | full
+    status: Mapped[str] = mapped_column(String(20))  # draft | reviewed | signed | sent | void
+    number: Mapped[str] = mapped_column(String(120), unique=True)
+    number_source: Mapped[str] = mapped_column(String(20))  # minted | srikandi
+    year: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int | None] = mapped_column(Integer)
+    letter_date: Mapped[date]
+    verify_token: Mapped[str] = mapped_column(String(64), unique=True)
+    draft_sha256: Mapped[str | None] = mapped_column(String(64))
+    rendered_at: Mapped[datetime | None]
+    review_note: Mapped[str | None] = mapped_column(Text)
+    signed_sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
+    signed_at: Mapped[datetime | None]
+    signed_by: Mapped[str | None] = mapped_column(String(200))
+    sent_at: Mapped[datetime | None]
+    sent_to: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime]
+
+    request: Mapped[Request] = relationship()
+
+
+class Download(Base):
+    """Who downloaded which file of a letter, and when (SOP step 10 is the OPD's download)."""
+
+    __tablename__ = "downloads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id"), index=True)
+    what: Mapped[str] = mapped_column(String(20))  # draft_docx | draft_pdf | signed | ics
+    actor: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime]
+
+
 class Counter(Base):
     """Named yearly sequences (request codes, letter numbers): atomic, never reused."""
 
