@@ -20,7 +20,8 @@ TOPIC_MAX = 200
 # Zoom allows 2,000 characters of agenda; the request marker needs the rest.
 AGENDA_MAX = 1900
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-PHONE = re.compile(r"^\+?[0-9][0-9 .\-()]{5,24}$")
+# Landlines are written with the area code in brackets: "(0551) 21234".
+PHONE = re.compile(r"^\+?\(?[0-9][0-9 .\-()]{5,24}$")
 
 REQUIRED = ("agency", "letter_number", "letter_date", "subject", "topic", "start", "end",
             "participants", "contact")
@@ -142,7 +143,8 @@ def _day(value: object, field: str) -> date:
 
 def _count(value: object, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, str) and value.strip().isdigit():
+        # isdecimal, not isdigit: "²" is a digit that int() cannot read.
+        if isinstance(value, str) and value.strip().isdecimal():
             value = int(value.strip())
         else:
             raise InvalidInput(field, "harus berupa bilangan bulat")

@@ -11,6 +11,11 @@ The order of events is what makes it safe:
 A crash or an unknown outcome between 2 and 4 leaves the intent: the next run looks for the marker
 on that host and adopts the meeting it finds before creating anything. So one request never owns
 two meetings, and a meeting that exists is never reported as failed.
+
+An intent is also a lease: while the worker that made it may still be waiting for Zoom, another
+worker (a second process, thread or double-clicked form) must not resume it, or both would create.
+A run resumes an intent only when its worker gave up and said so (``last_error`` set) or when the
+lease (:data:`INTENT_LEASE`) has run out, and it renews the lease when it takes over.
 """
 
 from __future__ import annotations
@@ -48,6 +53,9 @@ from zoomsvc.zoom import (
 )
 
 log = logging.getLogger("zoomsvc.provisioning")
+# Longer than one create plus the marker search under the client's timeouts and retries (about
+# five minutes at worst with the defaults), shorter than the 15-minute Mutu Baku of step 5.
+INTENT_LEASE = timedelta(minutes=10)
 
 
 def utc_now() -> datetime:
@@ -134,7 +142,10 @@ class Provisioner:
             if request.state != State.SCHEDULING:
                 return self._result(request)
             pending = rec.active_meeting(session, request.id)
-            intent_host = pending.host if pending is not None else None
+            intent_host = None
+            if pending is not None:
+                self._take_over(request, pending)
+                intent_host = pending.host
         if intent_host is not None:
             return self._resume(code, intent_host, actor, role)
         exclude = {host for host, until in self._daily_blocked.items() if until > self.clock()}
@@ -171,21 +182,53 @@ class Provisioner:
             assert request is not None
             if request.state != State.SCHEDULING:
                 return None, self._result(request)
+            pending = rec.active_meeting(session, request.id)
+            if pending is not None:
+                # Another worker reserved a host for this request since this run started.
+                raise self._in_progress(code, pending)
             index = BusyIndex(external)
             for row in rec.meetings_between(session, start - timedelta(days=1), horizon_end):
                 index.add(_busy_of(row))
             answer = check(index, self.config.zoom.hosts, start, end, participants, now,
                            self.rules, exclude=frozenset(exclude), preferred=preferred)
-            if answer.host is None:
+            if answer.host is not None:
+                session.add(Meeting(request_id=request.id, marker=code, host=answer.host.user,
+                                    status="intent", start_at=start, end_at=end,
+                                    created_at=now))
+                # A fresh intent is in flight: an old error must not let another worker resume.
+                request.last_error = None
+                return answer.host.user, None
+            # Hosts at their daily API limit are free in the calendar: that is not "full".
+            if not exclude or check(index, self.config.zoom.hosts, start, end, participants,
+                                    now, self.rules, preferred=preferred).host is None:
                 request.full_reason = answer.reason
                 request.alternatives_json = alternatives_to_json(answer.alternatives)
                 request.last_error = None
                 rec.transition(session, request, State.FULL, actor=actor, role=role, now=now,
                                note=answer.message or "")
                 return None, self._result(request)
-            session.add(Meeting(request_id=request.id, marker=code, host=answer.host.user,
-                                status="intent", start_at=start, end_at=end, created_at=now))
-            return answer.host.user, None
+        until = min(self._daily_blocked.get(host, now) for host in exclude).astimezone(self.zone)
+        self._fail(code, "akun Zoom yang kosong pada jam itu sudah mencapai batas harian API "
+                   f"Zoom; jalankan lagi setelah pukul {until:%H.%M} "
+                   f"{self.config.agency.zone_label}")
+
+    def _take_over(self, request: Request, intent: Meeting) -> None:
+        """Claim a pending intent for this run, unless its worker may still be at Zoom."""
+        now = self.clock()
+        if intent.status != "intent":
+            return
+        if request.last_error is None and now - intent.created_at < INTENT_LEASE:
+            raise self._in_progress(request.code, intent)
+        # Renew the lease (created_at of an intent is when it was last claimed) and clear the
+        # error that released it, so that a third run waits for this one.
+        intent.created_at = now
+        request.last_error = None
+
+    def _in_progress(self, code: str, intent: Meeting) -> ProvisioningFailed:
+        until = (intent.created_at + INTENT_LEASE).astimezone(self.zone)
+        return ProvisioningFailed(code, f"permohonan {code} sedang diproses oleh proses lain; "
+                                  f"bila proses itu terhenti, jalankan lagi setelah pukul "
+                                  f"{until:%H.%M} {self.config.agency.zone_label}")
 
     def _resume(self, code: str, host: str, actor: str, role: Role) -> ProvisionResult:
         """A previous run reserved ``host`` and may have created the meeting: adopt or create."""
@@ -226,19 +269,25 @@ class Provisioner:
 
     def _store_meeting(self, code: str, meeting: ZoomMeeting, actor: str, role: Role,
                        adopted: bool) -> ProvisionResult:
+        duplicate = False
         try:
             with self.db.allocation() as session:
                 request = rec.request_by_code(session, code)
                 assert request is not None
                 row = rec.active_meeting(session, request.id)
                 assert row is not None
-                row.status, row.zoom_id, row.zoom_uuid = "live", meeting.id, meeting.uuid
-                row.passcode, row.join_url = meeting.password, meeting.join_url
-                request.last_error = None
-                note = f"rapat Zoom {meeting.id}" + (" (diadopsi)" if adopted else "")
-                rec.transition(session, request, State.SCHEDULED, actor=actor, role=role,
-                               now=self.clock(), note=note)
-                return self._result(request)
+                if row.status == "live":
+                    # Another worker stored a meeting first (this run outlived its lease).
+                    duplicate = row.zoom_id != meeting.id
+                    result = self._result(request)
+                else:
+                    row.status, row.zoom_id, row.zoom_uuid = "live", meeting.id, meeting.uuid
+                    row.passcode, row.join_url = meeting.password, meeting.join_url
+                    request.last_error = None
+                    note = f"rapat Zoom {meeting.id}" + (" (diadopsi)" if adopted else "")
+                    rec.transition(session, request, State.SCHEDULED, actor=actor, role=role,
+                                   now=self.clock(), note=note)
+                    result = self._result(request)
         except SQLAlchemyError as exc:
             log.error("request %s: storing Zoom meeting %s failed: %s", code, meeting.id,
                       type(exc).__name__)
@@ -252,6 +301,14 @@ class Provisioner:
             raise ProvisioningFailed(code, f"rapat gagal disimpan ({type(exc).__name__}); "
                                      "rapat di Zoom sudah dihapus kembali, silakan coba lagi"
                                      ) from exc
+        if duplicate:
+            log.warning("request %s: deleting duplicate Zoom meeting %s", code, meeting.id)
+            try:
+                self.client.delete_meeting(meeting.id, missing_ok=True)
+            except ZoomError as exc:
+                log.error("request %s: duplicate Zoom meeting %s not deleted: %s", code,
+                          meeting.id, exc)
+        return result
 
     def _drop_intent(self, code: str) -> None:
         with self.db.allocation() as session:
@@ -262,7 +319,9 @@ class Provisioner:
 
     def _fail(self, code: str, message: str) -> NoReturn:
         """Record the error on the request (still ``scheduling``, retryable) and raise."""
-        with self.db.session() as session:
+        # A writer's transaction: a deferred one that reads first fails with "database is
+        # locked" on SQLite when another worker writes in between.
+        with self.db.allocation() as session:
             request = rec.request_by_code(session, code)
             if request is not None:
                 request.last_error = message

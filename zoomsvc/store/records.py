@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -106,7 +106,9 @@ def append_event(session: Session, request: Request, *, actor: str, role: Role, 
 
 def event_fields(event: AuditEvent) -> dict[str, object]:
     """The fields the chain hash covers (everything but the hashes themselves)."""
-    return {"seq": event.seq, "request_id": event.request_id, "at": event.at.isoformat(),
+    # In UTC, as stored: an aware time in another zone would hash differently once read back.
+    return {"seq": event.seq, "request_id": event.request_id,
+            "at": event.at.astimezone(UTC).isoformat(),
             "actor": event.actor, "role": event.role, "from": event.from_state,
             "to": event.to_state, "note": event.note, "sop_step": event.sop_step,
             "elapsed_seconds": event.elapsed_seconds, "sla_seconds": event.sla_seconds}
