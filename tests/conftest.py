@@ -5,6 +5,7 @@ a controllable clock and a provisioner wired to all of them."""
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -51,8 +52,11 @@ class Clock:
 
 @pytest.fixture
 def sandbox() -> Iterator[SandboxServer]:
-    """A fresh Zoom sandbox on a free loopback port."""
-    with SandboxServer(SandboxOptions()) as server:
+    """A fresh Zoom sandbox on a free loopback port whose clock runs from the service's "now",
+    so what is upcoming for the service is upcoming for the sandbox whatever the wall clock says."""
+    started = time.time()
+    with SandboxServer(SandboxOptions(clock=lambda: NOW.timestamp() + time.time() - started)
+                       ) as server:
         yield server
 
 

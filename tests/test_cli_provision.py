@@ -21,7 +21,6 @@ import requests
 from click.testing import CliRunner, Result
 from service_support import live_sandbox_meetings, set_sandbox_faults
 from sqlalchemy import func, select, text
-from werkzeug.serving import BaseWSGIServer
 
 from zoomsvc.cli import cli
 from zoomsvc.store import Database
@@ -35,17 +34,8 @@ ZOOM_DOWN = 10**6
 pytestmark = pytest.mark.uses_db
 
 
-@pytest.fixture(autouse=True)
-def quick_sandbox_shutdown(monkeypatch: pytest.MonkeyPatch) -> None:
-    """werkzeug polls for shutdown every 0.5 s; a shorter poll keeps teardowns (and the demo's
-    own sandbox) quick."""
-    serve_forever = BaseWSGIServer.serve_forever
-    monkeypatch.setattr(BaseWSGIServer, "serve_forever",
-                        lambda server, poll_interval=0.5: serve_forever(server, 0.02))
-
-
 @pytest.fixture
-def sandbox(quick_sandbox_shutdown: None) -> Iterator[SandboxServer]:
+def sandbox() -> Iterator[SandboxServer]:
     """A sandbox on the wall clock, like the commands."""
     with SandboxServer(SandboxOptions()) as server:
         yield server

@@ -19,7 +19,6 @@ import requests
 from conftest import NOW, Clock
 from service_support import live_sandbox_meetings, set_sandbox_faults
 from sqlalchemy import select
-from werkzeug.serving import BaseWSGIServer
 
 from zoomsvc.config import Config, demo_document
 from zoomsvc.provisioning import Provisioner, ProvisioningFailed, ProvisionResult
@@ -42,15 +41,10 @@ Create = Callable[..., ZoomMeeting]
 
 
 @pytest.fixture
-def sandbox(request: pytest.FixtureRequest,
-            monkeypatch: pytest.MonkeyPatch) -> Iterator[SandboxServer]:
+def sandbox(request: pytest.FixtureRequest) -> Iterator[SandboxServer]:
     """A sandbox whose clock runs from the service's "now" (Monday 08.00 WITA), so what is
     upcoming for the service is upcoming for the sandbox whatever the wall clock says.
     Parametrize indirectly with a dict of SandboxOptions fields to change more."""
-    serve_forever = BaseWSGIServer.serve_forever
-    # werkzeug polls for shutdown every 0.5 s; a shorter poll makes each test's teardown quick.
-    monkeypatch.setattr(BaseWSGIServer, "serve_forever",
-                        lambda server, poll_interval=0.5: serve_forever(server, 0.02))
     started = time.time()
     options = SandboxOptions(clock=lambda: NOW.timestamp() + time.time() - started,
                              **getattr(request, "param", {}))

@@ -26,11 +26,11 @@ from datetime import UTC, datetime, timedelta
 from typing import NoReturn
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from zoomsvc.calendar import Busy, BusyIndex, CalendarRejected, Rules, check, validate_request
 from zoomsvc.config import Config
-from zoomsvc.domain import RequestInput, parse_request
+from zoomsvc.domain import parse_request
 from zoomsvc.provisioning.external import UpcomingMeetings, agenda_with_marker
 from zoomsvc.provisioning.outcome import (
     MeetingInfo,
@@ -39,6 +39,7 @@ from zoomsvc.provisioning.outcome import (
     alternatives_from_row,
     alternatives_to_json,
 )
+from zoomsvc.provisioning.recording import existing_code, record_request
 from zoomsvc.store import Database
 from zoomsvc.store import records as rec
 from zoomsvc.store.models import Meeting, Request
@@ -85,49 +86,20 @@ class Provisioner:
         (nothing stored, nothing sent), :class:`ProvisioningFailed` when Zoom or storage failed.
         """
         request_input = parse_request(data, self.zone, [o.name for o in self.config.opd])
-        with self.db.session() as session:
-            existing = rec.find_request(session, request_input.agency,
-                                        request_input.letter_number)
-            code = existing.code if existing else None
+        code = existing_code(self.db, request_input)
         if code is None:
             problems = validate_request(self.config.zoom.hosts, request_input.start,
                                         request_input.end, request_input.participants,
                                         self.clock(), self.rules)
             if problems:
                 raise CalendarRejected(problems)
-            code, created = self._record(request_input, actor, role)
+            code, created = record_request(self.db, request_input, actor=actor, role=role,
+                                           now=self.clock())
         else:
             created = False
         result = self.provision(code, actor=actor, role=role, preferred_host=preferred_host)
         return ProvisionResult(result.code, result.state, result.outcome, result.meeting,
                                result.alternatives, result.reason, created=created)
-
-    def _record(self, data: RequestInput, actor: str, role: Role) -> tuple[str, bool]:
-        now = self.clock()
-        try:
-            with self.db.allocation() as session:
-                number = rec.next_in_sequence(session, "request", now.year)
-                request = Request(
-                    code=f"ZM-{now.year}-{number:04d}", agency=data.agency,
-                    letter_number=data.letter_number, letter_date=data.letter_date,
-                    subject=data.subject, srikandi_agenda=data.srikandi_agenda, topic=data.topic,
-                    agenda=data.agenda, start_at=data.start, end_at=data.end,
-                    participants=data.participants, contact_name=data.contact.name,
-                    contact_phone=data.contact.phone, contact_email=data.contact.email,
-                    state=State.APPROVED.value, state_since=now, created_at=now)
-                session.add(request)
-                session.flush()
-                rec.append_event(session, request, actor=actor, role=role, now=now,
-                                 note=f"surat {data.letter_number}", from_state=None,
-                                 to_state=State.APPROVED, sop_step="1–3")
-                return request.code, True
-        except IntegrityError:
-            # Another worker recorded the same letter a moment ago: that request is the one.
-            with self.db.session() as session:
-                existing = rec.find_request(session, data.agency, data.letter_number)
-                if existing is None:
-                    raise
-                return existing.code, False
 
     def provision(self, code: str, *, actor: str = "cli", role: Role = Role.STAF,
                   preferred_host: str | None = None) -> ProvisionResult:
