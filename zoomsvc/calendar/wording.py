@@ -1,30 +1,33 @@
-"""Indonesian words for the calendar's messages: day and month names, clock times, durations."""
+"""Indonesian words for the calendar's messages: day and month names, clock times, durations.
+
+Names, dates, clock times and numbers come from :mod:`zoomsvc.formatting` (Babel, explicit
+patterns), so the calendar's messages and the letters can never spell a day differently.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 
-# ISO weekday 1..7; kept here rather than through Babel so the calendar stays dependency-free.
-DAY_NAMES = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-MONTH_NAMES = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-               "September", "Oktober", "November", "Desember")
+from zoomsvc import formatting
+
+DAY_NAMES = formatting.DAY_NAMES
+MONTH_NAMES = formatting.MONTH_NAMES
 
 
 def day_name(iso_weekday: int) -> str:
     """The Indonesian name of an ISO weekday (1 = Senin)."""
-    return DAY_NAMES[iso_weekday - 1]
+    return formatting.day_name(iso_weekday)
 
 
 def clock(value: time | datetime) -> str:
     """A time of day as the letters write it: ``09.00``."""
-    return f"{value.hour:02d}.{value.minute:02d}"
+    return formatting.clock(value)
 
 
 def local_date(value: datetime) -> str:
     """A local date as ``Senin, 23 November 2026``."""
-    return (f"{day_name(value.isoweekday())}, {value.day} {MONTH_NAMES[value.month - 1]} "
-            f"{value.year}")
+    return formatting.day_date(value)
 
 
 def local_moment(value: datetime, zone_label: str) -> str:
@@ -50,7 +53,7 @@ def duration(value: timedelta) -> str:
 
 def number(value: int) -> str:
     """An integer with Indonesian thousands dots: ``1.000``."""
-    return f"{value:,}".replace(",", ".")
+    return formatting.number(value)
 
 
 def day_ranges(days: Iterable[int]) -> str:

@@ -8,6 +8,8 @@ from functools import cached_property
 import click
 
 from zoomsvc.config import Config, ConfigError, load_config
+from zoomsvc.intake import Intake
+from zoomsvc.letters.service import LetterService
 from zoomsvc.provisioning import Provisioner
 from zoomsvc.store import Database, SchemaMissing
 from zoomsvc.zoom import ZoomClient
@@ -70,6 +72,16 @@ class AppContext:
     def provisioner(self) -> Provisioner:
         """Provisioning of requests (SOP steps 4–6)."""
         return Provisioner(self.config, self.db, self.client)
+
+    @cached_property
+    def letters(self) -> LetterService:
+        """The reply letters (SOP steps 7–10)."""
+        return LetterService(self.config, self.db, self.provisioner.clock)
+
+    @cached_property
+    def intake(self) -> Intake:
+        """Provisioning followed by the draft letter."""
+        return Intake(self.provisioner, self.letters)
 
 
 pass_app = click.make_pass_decorator(AppContext)

@@ -72,6 +72,9 @@ def demo(app: AppContext, instance: Path) -> None:
     with SandboxServer(options) as sandbox:
         document = demo_document(sandbox.url)
         document["database"] = {"url": f"sqlite:///{(instance / 'demo.db').as_posix()}"}
+        document["letters"] = {**document.get("letters", {}),
+                               "output_dir": str(instance / "letters"),
+                               "files_dir": str(instance / "files")}
         config = build_config(document, {}, source="built-in demo")
         run = AppContext(None, config)
         upgrade(run.raw_db)
@@ -80,8 +83,7 @@ def demo(app: AppContext, instance: Path) -> None:
                                      datetime.now(ZoneInfo(config.agency.timezone)).date())
         click.echo(f"Sandbox Zoom lokal (bukan Zoom): {sandbox.url}", err=True)
         click.echo(f"Permohonan contoh: {where} (dipindah ke {moved['start'][:10]})", err=True)
-        result = submit_request(run.provisioner, moved, "demo")
-        click.echo(json.dumps(result.as_dict(run.provisioner.zone), ensure_ascii=False,
-                              indent=2))
+        output = submit_request(run.intake, moved, "demo")
+        click.echo(json.dumps(output, ensure_ascii=False, indent=2))
         click.echo(f"Basis data: {instance / 'demo.db'} · keadaan sandbox: "
                    f"{instance / 'sandbox.json'}", err=True)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
 from zoomsvc.calendar import CalendarRejected
 from zoomsvc.cli.context import AppContext, Failure, pass_app
 from zoomsvc.domain import InvalidInput
-from zoomsvc.provisioning import Provisioner, ProvisioningFailed, ProvisionResult
+from zoomsvc.intake import Intake
+from zoomsvc.provisioning import ProvisioningFailed
 from zoomsvc.store import records
 from zoomsvc.store.models import AuditEvent
 
@@ -47,22 +49,25 @@ def read_request_file(path: Path) -> object:
 @pass_app
 def provision(app: AppContext, request_file: Path, preferred_host: str | None) -> None:
     """Proses permohonan yang sudah disetujui: cek jadwal, buat rapat Zoom, simpan."""
-    result = submit_request(app.provisioner, read_request_file(request_file), "cli",
-                            preferred_host)
-    click.echo(json.dumps(result.as_dict(app.provisioner.zone), ensure_ascii=False))
+    output = submit_request(app.intake, read_request_file(request_file), "cli", preferred_host)
+    click.echo(json.dumps(output, ensure_ascii=False))
 
 
-def submit_request(provisioner: Provisioner, data: object, actor: str,
-                   preferred_host: str | None = None) -> ProvisionResult:
-    """Submit and provision, turning failures into the command's exit codes (2 input, 1 Zoom)."""
+def submit_request(intake: Intake, data: object, actor: str,
+                   preferred_host: str | None = None) -> dict[str, Any]:
+    """Submit, provision and draft; failures become the command's exit codes (2 input, 1 Zoom).
+    Returns the JSON object the command prints."""
     try:
-        return provisioner.submit(data, actor=actor, preferred_host=preferred_host)
+        result, draft = intake.submit(data, actor=actor, preferred_host=preferred_host)
     except InvalidInput as exc:
         raise BadInput(str(exc)) from exc
     except CalendarRejected as exc:
         raise BadInput("; ".join(f"{p.field}: {p.message}" for p in exc.problems)) from exc
     except ProvisioningFailed as exc:
         raise Failure(f"{exc.code}: {exc}") from exc
+    output = result.as_dict(intake.provisioner.zone)
+    output["letter"] = draft.as_dict() if draft else None
+    return output
 
 
 @click.group("audit")

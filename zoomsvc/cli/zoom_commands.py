@@ -7,8 +7,11 @@ from pathlib import Path
 
 import click
 
-from zoomsvc.cli.context import AppContext, pass_app
+from zoomsvc.cli.context import AppContext, ConfigProblem, pass_app
 from zoomsvc.config import Config
+from zoomsvc.letters.assemble import OfficialDataMissing, check_official_data
+from zoomsvc.letters.render import TemplateCheckError, check_template
+from zoomsvc.letters.service import template_file
 from zoomsvc.zoom import ZoomClient, ZoomError
 
 
@@ -50,9 +53,16 @@ def config_summary(config: Config) -> dict[str, object]:
 @click.command("check-config")
 @pass_app
 def check_config(app: AppContext) -> None:
-    """Periksa konfigurasi dan tampilkan ringkasannya (tanpa rahasia)."""
-    click.echo(json.dumps(config_summary(app.config), indent=2, ensure_ascii=False))
-    click.echo("Konfigurasi valid.", err=True)
+    """Periksa konfigurasi dan templat surat, lalu tampilkan ringkasannya (tanpa rahasia)."""
+    config = app.config
+    try:
+        check_official_data(config)
+        for kind in ("scheduled", "full"):
+            check_template(template_file(config.letters, kind))
+    except (OfficialDataMissing, TemplateCheckError, OSError) as exc:
+        raise ConfigProblem(str(exc)) from exc
+    click.echo(json.dumps(config_summary(config), indent=2, ensure_ascii=False))
+    click.echo("Konfigurasi dan templat surat valid.", err=True)
 
 
 @click.command("zoom-ping")

@@ -189,6 +189,7 @@ class Signer:
 
     office: str = "Kepala Dinas Komunikasi, Informatika, Statistik dan Persandian"
     prefix: str = ""
+    own_office: str = ""
     name: str = ""
     pangkat: str = ""
     nip: str = ""

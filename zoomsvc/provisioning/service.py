@@ -303,6 +303,14 @@ class Provisioner:
         with self.db.session() as session:
             return rec.known_zoom_ids(session, ids)
 
+    def status(self, code: str) -> ProvisionResult:
+        """Where the request stands now, in the shape of a provisioning result."""
+        with self.db.session() as session:
+            request = rec.request_by_code(session, code)
+            if request is None:
+                raise ProvisioningFailed(code, f"permohonan {code} tidak ditemukan")
+            return self._result(request)
+
     def _result(self, request: Request) -> ProvisionResult:
         meeting = next((m for m in request.meetings if m.status == "live"), None)
         outcome = {State.FULL.value: "full"}.get(request.state, "scheduled" if meeting else

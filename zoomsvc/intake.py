@@ -1,0 +1,73 @@
+"""An approved request in, a meeting (or alternatives) and a draft letter out: SOP steps 4–7
+as one call, shared by the command line, the web form and the JSON API."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from zoomsvc.letters.assemble import OfficialDataMissing
+from zoomsvc.letters.render import TemplateCheckError
+from zoomsvc.letters.service import LetterRefused, LetterService
+from zoomsvc.provisioning import Provisioner, ProvisionResult
+from zoomsvc.workflow import Role, State
+
+log = logging.getLogger("zoomsvc.intake")
+
+
+@dataclass(frozen=True)
+class DraftOutcome:
+    """The draft letter made after provisioning, or why it could not be made."""
+
+    number: str | None
+    path: Path | None
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The ``letter`` object of the provision output."""
+        if self.error:
+            return {"number": None, "path": None, "error": self.error}
+        return {"number": self.number, "path": str(self.path)}
+
+
+class Intake:
+    """Provision a request, then draft its Surat Tanggapan."""
+
+    def __init__(self, provisioner: Provisioner, letters: LetterService) -> None:
+        self.provisioner = provisioner
+        self.letters = letters
+
+    def submit(self, data: object, *, actor: str, role: Role = Role.STAF,
+               preferred_host: str | None = None) -> tuple[ProvisionResult, DraftOutcome | None]:
+        """Provision (raising what :meth:`Provisioner.submit` raises) and draft the letter.
+
+        A letter that cannot be drafted does not undo the meeting: the error is reported and
+        ``zoomsvc letter render`` can try again once the template or configuration is fixed.
+        """
+        result = self.provisioner.submit(data, actor=actor, role=role,
+                                         preferred_host=preferred_host)
+        draft = self.draft_if_due(result.code, result.state, actor=actor, role=role)
+        if draft is not None and draft.error is None:
+            now = self.provisioner.status(result.code)
+            result = dataclasses.replace(result, state=now.state)
+        return result, draft
+
+    def draft_if_due(self, code: str, state: str, *, actor: str, role: Role
+                     ) -> DraftOutcome | None:
+        """Draft the letter when the request has just been scheduled or found full."""
+        if state not in (State.SCHEDULED, State.FULL, State.DRAFT_READY):
+            return None
+        try:
+            if state == State.DRAFT_READY:
+                letter = self.letters.current(code)
+            else:
+                letter = self.letters.draft(code, actor=actor, role=role)
+        except (LetterRefused, OfficialDataMissing, TemplateCheckError, OSError) as exc:
+            log.error("request %s: draft letter not made: %s", code, exc)
+            return DraftOutcome(None, None, str(exc))
+        if letter is None:
+            return None
+        return DraftOutcome(letter.number, self.letters.draft_path(code))

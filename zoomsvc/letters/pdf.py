@@ -1,0 +1,53 @@
+"""DOCX → PDF with LibreOffice headless, when it is installed.
+
+Each conversion gets its own throw-away LibreOffice profile (two conversions sharing one profile
+block each other or fail), runs in a temporary folder and is killed after a timeout.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+CANDIDATES = ("soffice", "libreoffice")
+
+
+class PdfUnavailable(RuntimeError):
+    """LibreOffice is not installed, or the conversion failed or took too long."""
+
+
+def find_soffice() -> str | None:
+    """The LibreOffice executable on PATH, or None."""
+    for name in CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def docx_to_pdf(docx: bytes, timeout_seconds: float = 120) -> bytes:
+    """The PDF of a DOCX document, converted by LibreOffice headless."""
+    soffice = find_soffice()
+    if soffice is None:
+        raise PdfUnavailable("LibreOffice tidak terpasang di server ini, sehingga PDF tidak "
+                             "dapat dibuat; unduh DOCX, atau pasang paket "
+                             "libreoffice-writer-nogui")
+    with tempfile.TemporaryDirectory(prefix="zoomsvc-pdf-") as work:
+        folder = Path(work)
+        source = folder / "surat.docx"
+        source.write_bytes(docx)
+        profile = (folder / "profile").as_uri()
+        command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
+                   "--convert-to", "pdf", "--outdir", str(folder), str(source)]
+        try:
+            result = subprocess.run(command, capture_output=True, timeout=timeout_seconds,  # noqa: S603 - fixed argv
+                                    check=False, cwd=folder)
+        except subprocess.TimeoutExpired as exc:
+            raise PdfUnavailable(f"konversi PDF melebihi {timeout_seconds:.0f} detik") from exc
+        target = folder / "surat.pdf"
+        if result.returncode != 0 or not target.is_file():
+            detail = result.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["-"]
+            raise PdfUnavailable(f"LibreOffice gagal mengonversi surat: {detail[0]}")
+        return target.read_bytes()

@@ -1,0 +1,295 @@
+"""The Surat Tanggapan through SOP steps 7–10: draft, Kabid's review, Kadis's signature,
+delivery and the agency's download; plus verification of a signed file.
+
+Every step is a workflow transition (with its Mutu Baku measured) made under the allocation lock,
+so numbers stay consecutive and the audit chain stays whole with several workers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zoomsvc.config import Config, LetterSettings
+from zoomsvc.letters.assemble import letter_data
+from zoomsvc.letters.invitation import meeting_ics
+from zoomsvc.letters.mail import Attachment, send_mail
+from zoomsvc.letters.numbering import mint_number
+from zoomsvc.letters.render import LetterRenderer, packaged_template
+from zoomsvc.store import Database
+from zoomsvc.store import records as rec
+from zoomsvc.store.files import FileStore
+from zoomsvc.store.models import Download, Letter, Request
+from zoomsvc.workflow import Role, State
+
+OPEN_LETTER = ("draft", "reviewed")
+PDF_MAGIC = b"%PDF-"
+
+
+def template_file(settings: LetterSettings, kind: str) -> Path:
+    """The template file for a ``scheduled`` or ``full`` letter."""
+    name = settings.template_full if kind == "full" else settings.template_scheduled
+    if settings.templates_dir:
+        return Path(settings.templates_dir) / name
+    return packaged_template(name)
+
+
+class LetterRefused(ValueError):
+    """The step cannot be taken (wrong state, bad upload, signed already); says why."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class LetterService:
+    """Drafts, reviews, signatures and deliveries of reply letters."""
+
+    def __init__(self, config: Config, db: Database, clock: Callable[[], datetime]) -> None:
+        self.config = config
+        self.db = db
+        self.clock = clock
+        self.zone = ZoneInfo(config.agency.timezone)
+        self.files = FileStore(config.letters.files_dir)
+        self.output = Path(config.letters.output_dir)
+        self._renderers: dict[str, LetterRenderer] = {}
+
+    def renderer(self, kind: str) -> LetterRenderer:
+        """The (cached) renderer of a template; parsing a template once saves most of the time."""
+        path = str(template_file(self.config.letters, kind))
+        if path not in self._renderers:
+            self._renderers[path] = LetterRenderer(path)
+        return self._renderers[path]
+
+    def draft(self, code: str, *, actor: str, role: Role, number: str | None = None) -> Letter:
+        """Render (or re-render) the draft of the request's letter; a number is kept for good."""
+        now = self.clock()
+        with self.db.allocation() as session:
+            request = self._request(session, code)
+            if request.state not in (State.SCHEDULED, State.FULL, State.DRAFT_READY):
+                raise LetterRefused("state", f"surat {code} tidak dapat disusun pada tahap "
+                                    f"'{request.state}'")
+            kind = "full" if request.state == State.FULL or (
+                request.state == State.DRAFT_READY and request.full_reason) else "scheduled"
+            letter = self._open_letter(session, request)
+            if letter is None:
+                letter = self._new_letter(session, request, kind, now, number)
+            content = self.renderer(letter.kind).render(
+                letter_data(self.config, request, letter, self.zone))
+            self._write_draft(request, content)
+            letter.draft_sha256 = hashlib.sha256(content).hexdigest()
+            letter.rendered_at = now
+            letter.status = "draft"
+            note = f"draf surat {letter.number}"
+            rec.transition(session, request, State.DRAFT_READY, actor=actor, role=role, now=now,
+                           note=note if request.state != State.DRAFT_READY else
+                           f"{note} disusun ulang")
+            return letter
+
+    def draft_path(self, code: str) -> Path:
+        """Where the current draft DOCX of a request is written (name from the code, never
+        from user input)."""
+        return self.output / code / "surat_tanggapan_draf.docx"
+
+    def review(self, code: str, *, approve: bool, note: str, actor: str, role: Role) -> Letter:
+        """Kabid's step 8: approve (paraf) or return the draft with a note."""
+        now = self.clock()
+        with self.db.allocation() as session:
+            request = self._request(session, code)
+            letter = self._open_letter(session, request)
+            if letter is None or request.state != State.DRAFT_READY:
+                raise LetterRefused("state", f"tidak ada draf surat {code} yang menunggu "
+                                    "pemeriksaan")
+            if not approve and not note.strip():
+                raise LetterRefused("note", "catatan wajib diisi bila draf dikembalikan")
+            if approve:
+                rec.transition(session, request, State.REVIEWED, actor=actor, role=role,
+                               now=now, note=note or "diparaf")
+                letter.status = "reviewed"
+            else:
+                rec.transition(session, request, State.DRAFT_READY, actor=actor, role=role,
+                               now=now, note=f"dikembalikan: {note.strip()}")
+            letter.review_note = note.strip() or None
+            return letter
+
+    def sign(self, code: str, pdf: bytes, *, actor: str, role: Role) -> Letter:
+        """Kadis's step 9: attach the signed PDF; the letter can never be signed again."""
+        self.check_pdf(pdf)
+        now = self.clock()
+        with self.db.allocation() as session:
+            request = self._request(session, code)
+            signed = session.scalars(select(Letter).where(
+                Letter.request_id == request.id, Letter.signed_sha256.is_not(None))).first()
+            if signed is not None:
+                raise LetterRefused("file", f"surat {signed.number} sudah ditandatangani; "
+                                    "berkas yang ditandatangani tidak dapat diganti")
+            letter = self._open_letter(session, request)
+            if letter is None or request.state != State.REVIEWED:
+                raise LetterRefused("state", f"surat {code} belum diparaf Kabid")
+            rec.transition(session, request, State.SIGNED, actor=actor, role=role, now=now,
+                           note=f"surat {letter.number} ditandatangani")
+            letter.signed_sha256 = self.files.put(pdf)
+            letter.signed_at, letter.signed_by, letter.status = now, actor, "signed"
+            return letter
+
+    def check_pdf(self, content: bytes) -> None:
+        """Refuse what is not a PDF, or is too large."""
+        limit = self.config.letters.max_upload_mb * 1024 * 1024
+        if not content:
+            raise LetterRefused("file", "berkas kosong")
+        if len(content) > limit:
+            raise LetterRefused("file", f"berkas {len(content) / 1048576:.1f} MB melebihi batas "
+                                f"{self.config.letters.max_upload_mb} MB")
+        if not content.startswith(PDF_MAGIC) or b"%%EOF" not in content[-2048:]:
+            raise LetterRefused("file", "berkas bukan PDF yang utuh (hanya PDF yang diterima)")
+
+    def current(self, code: str) -> Letter | None:
+        """The request's newest letter, if any."""
+        with self.db.session() as session:
+            return self._latest_letter(session, self._request(session, code))
+
+    def send(self, code: str, *, actor: str, role: Role) -> Letter:
+        """Step 9's delivery: e-mail the signed letter and the invitation to the agency's
+        contact when SMTP is configured, and record it; otherwise record it as handed over."""
+        smtp = self.config.smtp
+        with self.db.session() as session:
+            request = self._request(session, code)
+            letter = self._signed_letter(session, request)
+            to = request.contact_email
+            attachments = [Attachment(f"{code}-surat-tanggapan.pdf", "application/pdf",
+                                      self.files.get(letter.signed_sha256 or ""))]
+            invitation = self.invitation(session, request)
+            if invitation is not None:
+                attachments.append(Attachment(f"{code}.ics", "text/calendar", invitation))
+            subject = f"{letter.number} - {self.config.letters.hal}"
+        if not smtp.host:
+            return self.mark_sent(code, actor=actor, role=role,
+                                  sent_to="diserahkan di luar e-mail (SMTP tidak diatur)")
+        send_mail(smtp, to=to, subject=subject, body=mail_body(self.config, code),
+                  attachments=tuple(attachments))
+        return self.mark_sent(code, actor=actor, role=role, sent_to=to)
+
+    def invitation(self, session: Session, request: Request) -> bytes | None:
+        """The .ics of the request's live meeting, or None without one."""
+        meeting = next((m for m in request.meetings if m.status == "live"), None)
+        if meeting is None or meeting.zoom_id is None:
+            return None
+        return meeting_ics(zoom_id=meeting.zoom_id, topic=request.topic,
+                           start=meeting.start_at, end=meeting.end_at,
+                           join_url=meeting.join_url or "", passcode=meeting.passcode or "",
+                           organizer=self.config.agency.email, created=meeting.created_at)
+
+    def invitation_of(self, code: str) -> bytes | None:
+        """The .ics of a request's meeting, by request code."""
+        with self.db.session() as session:
+            return self.invitation(session, self._request(session, code))
+
+    def mark_sent(self, code: str, *, actor: str, role: Role, sent_to: str) -> Letter:
+        """Record step 9's sending of the signed letter to the agency."""
+        now = self.clock()
+        with self.db.allocation() as session:
+            request = self._request(session, code)
+            letter = self._signed_letter(session, request)
+            rec.transition(session, request, State.SENT, actor=actor, role=role, now=now,
+                           note=f"dikirim ke {sent_to}")
+            letter.sent_at, letter.sent_to, letter.status = now, sent_to, "sent"
+            return letter
+
+    def record_download(self, code: str, what: str, *, actor: str, role: Role) -> None:
+        """Note who took which file; the agency's first download of the signed letter is
+        SOP step 10 (received)."""
+        now = self.clock()
+        with self.db.allocation() as session:
+            request = self._request(session, code)
+            letter = self._latest_letter(session, request)
+            if letter is None:
+                raise LetterRefused("state", f"surat {code} belum ada")
+            session.add(Download(letter_id=letter.id, what=what, actor=actor, role=role.value,
+                                 at=now))
+            if role == Role.OPD and what == "signed" and request.state == State.SENT:
+                rec.transition(session, request, State.RECEIVED, actor=actor, role=role,
+                               now=now, note="surat diunduh OPD")
+
+    def find_signed(self, content: bytes) -> Letter | None:
+        """The letter whose signed file is exactly ``content``, if any."""
+        digest = hashlib.sha256(content).hexdigest()
+        with self.db.session() as session:
+            return session.scalars(select(Letter).where(Letter.signed_sha256 == digest)
+                                   ).one_or_none()
+
+    def code_of(self, letter: Letter) -> str:
+        """The code of the request a letter answers."""
+        with self.db.session() as session:
+            request = session.get(Request, letter.request_id)
+            return request.code if request else ""
+
+    def by_token(self, token: str) -> Letter | None:
+        """The letter of a verification token (from the QR code)."""
+        with self.db.session() as session:
+            return session.scalars(select(Letter).where(Letter.verify_token == token)
+                                   ).one_or_none()
+
+    def _new_letter(self, session: Session, request: Request, kind: str, now: datetime,
+                    number: str | None) -> Letter:
+        day = now.astimezone(self.zone).date()
+        settings = self.config.letters
+        if settings.use_srikandi_number and not number:
+            raise LetterRefused("number", "nomor surat dari Srikandi wajib diisi "
+                                "(letters.use_srikandi_number = true)")
+        sequence: int | None = None
+        if number:
+            number_text = number.strip()
+        else:
+            sequence, number_text = mint_number(session, settings, day)
+        letter = Letter(request_id=request.id, kind=kind, status="draft", number=number_text,
+                        number_source="srikandi" if number else "minted", year=day.year,
+                        sequence=sequence, letter_date=day,
+                        verify_token=secrets.token_urlsafe(24), created_at=now)
+        session.add(letter)
+        session.flush()
+        return letter
+
+    def _write_draft(self, request: Request, content: bytes) -> None:
+        path = self.draft_path(request.code)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_suffix(".tmp")
+        temp.write_bytes(content)
+        temp.replace(path)
+
+    @staticmethod
+    def _request(session: Session, code: str) -> Request:
+        request = rec.request_by_code(session, code)
+        if request is None:
+            raise LetterRefused("request", f"permohonan {code} tidak ditemukan")
+        return request
+
+    @staticmethod
+    def _open_letter(session: Session, request: Request) -> Letter | None:
+        return session.scalars(select(Letter).where(
+            Letter.request_id == request.id, Letter.status.in_(OPEN_LETTER))).first()
+
+    @staticmethod
+    def _latest_letter(session: Session, request: Request) -> Letter | None:
+        return session.scalars(select(Letter).where(Letter.request_id == request.id)
+                               .order_by(Letter.id.desc())).first()
+
+    def _signed_letter(self, session: Session, request: Request) -> Letter:
+        letter = self._latest_letter(session, request)
+        if letter is None or letter.status != "signed":
+            raise LetterRefused("state", f"surat {request.code} belum ditandatangani")
+        return letter
+
+
+def mail_body(config: Config, code: str) -> str:
+    """The e-mail text that accompanies a signed letter."""
+    return (f"Yth. Bapak/Ibu,\n\nBersama ini kami sampaikan Surat Tanggapan atas permohonan "
+            f"fasilitasi Zoom Meeting ({code}) yang telah ditandatangani, beserta undangan "
+            f"kalender rapat.\n\nHormat kami,\n{config.agency.name}\n"
+            f"{config.agency.government}\n")
