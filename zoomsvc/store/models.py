@@ -183,6 +183,39 @@ class Download(Base):
     at: Mapped[datetime]
 
 
+class User(Base):
+    """A person who signs in to the web application, with one role (and an agency for OPD)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20))
+    agency: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class ApiToken(Base):
+    """A bearer token of the JSON API: the signed token carries ``jti``; revoking is recorded
+    here so a leaked token can be stopped before it expires."""
+
+    __tablename__ = "api_tokens"
+
+    jti: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    scopes: Mapped[str] = mapped_column(String(300))
+    agency: Mapped[str | None] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
 class Counter(Base):
     """Named yearly sequences (request codes, letter numbers): atomic, never reused."""
 
