@@ -55,6 +55,15 @@ class Intake:
             result = dataclasses.replace(result, state=now.state)
         return result, draft
 
+    def use_alternative(self, code: str, index: int, *, actor: str, role: Role
+                        ) -> tuple[ProvisionResult, DraftOutcome | None]:
+        """The agency took a proposed slot: provision there and draft the new letter."""
+        result = self.provisioner.use_alternative(code, index, actor=actor, role=role)
+        draft = self.draft_if_due(result.code, result.state, actor=actor, role=role)
+        if draft is not None and draft.error is None:
+            result = dataclasses.replace(result, state=self.provisioner.status(code).state)
+        return result, draft
+
     def draft_if_due(self, code: str, state: str, *, actor: str, role: Role
                      ) -> DraftOutcome | None:
         """Draft the letter when the request has just been scheduled or found full."""

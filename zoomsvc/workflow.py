@@ -81,6 +81,8 @@ TRANSITIONS: dict[tuple[State, State], Step] = {
     (State.SCHEDULING, State.SCHEDULED): Step("5", STAFF, timedelta(minutes=15)),
     (State.SCHEDULING, State.FULL): Step("4", STAFF),
     (State.FULL, State.SCHEDULING): Step("4", STAFF),
+    # The agency accepted an alternative after the "penuh" draft was made: check again.
+    (State.DRAFT_READY, State.SCHEDULING): Step("4", STAFF),
     (State.SCHEDULED, State.DRAFT_READY): Step("6–7", STAFF),
     (State.FULL, State.DRAFT_READY): Step("6–7", STAFF),
     (State.DRAFT_READY, State.REVIEWED): Step("8", frozenset({Role.KABID}), timedelta(days=1)),
@@ -123,6 +125,13 @@ def allowed_targets(source: State, role: Role) -> list[State]:
     """The states ``role`` may move a request to from ``source`` (to show only those actions)."""
     return [target for (start, target), step in TRANSITIONS.items()
             if start == source and role in step.roles]
+
+
+def sla_of_state(state: State) -> tuple[str, timedelta] | None:
+    """The Mutu Baku that runs while a request waits in ``state`` (SOP step and limit)."""
+    limits = [(step.sop_step, step.sla) for (source, _), step in TRANSITIONS.items()
+              if source == state and step.sla is not None]
+    return min(limits, key=lambda item: item[1]) if limits else None
 
 
 def within_sla(step: Step, elapsed: timedelta) -> bool | None:

@@ -11,6 +11,7 @@ from zoomsvc.config import Config, ConfigError, load_config
 from zoomsvc.intake import Intake
 from zoomsvc.letters.service import LetterService
 from zoomsvc.provisioning import Provisioner
+from zoomsvc.services import Services
 from zoomsvc.store import Database, SchemaMissing
 from zoomsvc.zoom import ZoomClient
 
@@ -50,9 +51,14 @@ class AppContext:
             raise ConfigProblem(str(exc)) from exc
 
     @cached_property
+    def services(self) -> Services:
+        """The service objects of this configuration."""
+        return Services(self.config)
+
+    @property
     def raw_db(self) -> Database:
         """The database, schema not checked (for ``db upgrade``)."""
-        return Database(self.config.database.url)
+        return self.services.db
 
     @cached_property
     def db(self) -> Database:
@@ -63,25 +69,28 @@ class AppContext:
             raise Failure(str(exc)) from exc
         return self.raw_db
 
-    @cached_property
+    @property
     def client(self) -> ZoomClient:
         """The Zoom client (the only HTTP to Zoom)."""
-        return ZoomClient(self.config.zoom)
+        return self.services.client
 
-    @cached_property
+    @property
     def provisioner(self) -> Provisioner:
-        """Provisioning of requests (SOP steps 4–6)."""
-        return Provisioner(self.config, self.db, self.client)
+        """Provisioning (schema checked first)."""
+        self.db  # noqa: B018 - checks the schema before any service touches it
+        return self.services.provisioner
 
-    @cached_property
+    @property
     def letters(self) -> LetterService:
-        """The reply letters (SOP steps 7–10)."""
-        return LetterService(self.config, self.db, self.provisioner.clock)
+        """The reply letters (schema checked first)."""
+        self.db  # noqa: B018
+        return self.services.letters
 
-    @cached_property
+    @property
     def intake(self) -> Intake:
-        """Provisioning followed by the draft letter."""
-        return Intake(self.provisioner, self.letters)
+        """Provisioning followed by the draft letter (schema checked first)."""
+        self.db  # noqa: B018
+        return self.services.intake
 
 
 pass_app = click.make_pass_decorator(AppContext)

@@ -20,7 +20,10 @@ ERRORS = (LetterRefused, OfficialDataMissing, TemplateCheckError, TransitionRefu
 
 
 def _letter_json(app: AppContext, code: str) -> dict[str, object]:
-    letter = app.letters.current(code)
+    try:
+        letter = app.letters.current(code)
+    except LetterRefused as exc:  # an unknown request: one line, not a traceback
+        raise Failure(str(exc)) from exc
     if letter is None:
         raise Failure(f"surat untuk {code} belum ada: jalankan 'zoomsvc letter render {code}'")
     return {"request": code, "number": letter.number, "kind": letter.kind,

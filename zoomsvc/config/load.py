@@ -23,6 +23,7 @@ from zoomsvc.config.sections import (
     build_opd,
     build_signer,
     build_smtp,
+    build_web,
     build_zoom,
     check_zone,
 )
@@ -35,6 +36,7 @@ SECRET_KEYS = (
     "zoom.client_secret",
     "zoom.webhook_secret_token",
     "smtp.password",
+    "web.secret_key",
 )
 # Ports and credentials of the built-in demo; the sandbox accepts exactly these.
 DEMO_SANDBOX_URL = "http://127.0.0.1:9901"
@@ -105,7 +107,7 @@ def build_config(document: Mapping[str, Any], env: Mapping[str, str], source: st
     """Turn a parsed TOML document plus environment secrets into a validated :class:`Config`."""
     document = _with_env_secrets(document, env)
     reject_unknown(document, {"zoom", "agency", "calendar", "database", "letters", "signer",
-                              "smtp", "opd"}, "")
+                              "smtp", "web", "opd"}, "")
     agency = build_dataclass(AgencySettings, section(document, "agency"), "agency")
     check_zone("agency.timezone", agency.timezone)
     database = build_dataclass(DatabaseSettings, section(document, "database"), "database")
@@ -119,6 +121,7 @@ def build_config(document: Mapping[str, Any], env: Mapping[str, str], source: st
         letters=build_letters(section(document, "letters")),
         signer=build_signer(section(document, "signer")),
         smtp=build_smtp(section(document, "smtp")),
+        web=build_web(section(document, "web")),
         opd=build_opd(document.get("opd", [])),
         source=source,
     )

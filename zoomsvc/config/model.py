@@ -209,6 +209,22 @@ class SmtpSettings:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    """The web application and JSON API: signing key, cookies, link and token lifetimes."""
+
+    secret_key: str = field(default="", repr=False)
+    base_url: str = "http://127.0.0.1:8000"
+    session_cookie_secure: bool = False
+    session_hours: int = 8
+    download_link_minutes: int = 60
+    api_token_days: int = 90
+    login_max_failures: int = 5
+    login_lockout_minutes: int = 15
+    max_upload_mb: int = 10
+    page_size: int = 50
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration; ``source`` says where it came from (a path or ``built-in demo``)."""
 
@@ -219,5 +235,6 @@ class Config:
     letters: LetterSettings = field(default_factory=LetterSettings)
     signer: Signer = field(default_factory=Signer)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    web: WebSettings = field(default_factory=WebSettings)
     opd: tuple[Opd, ...] = ()
     source: str = "built-in demo"

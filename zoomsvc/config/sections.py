@@ -19,6 +19,7 @@ from zoomsvc.config.model import (
     RateLimits,
     Signer,
     SmtpSettings,
+    WebSettings,
     ZoomSettings,
     is_loopback_url,
 )
@@ -220,3 +221,20 @@ def build_smtp(raw: Mapping[str, Any]) -> SmtpSettings:
     if smtp.host and "@" not in smtp.sender:
         raise ConfigError("smtp.sender", "alamat pengirim wajib diisi bila smtp.host diisi")
     return smtp
+
+
+def build_web(raw: Mapping[str, Any]) -> WebSettings:
+    """The ``[web]`` section; the secret key signs sessions, links and API tokens."""
+    web = build_dataclass(WebSettings, raw, "web")
+    if web.secret_key and len(web.secret_key) < 32:
+        raise ConfigError("web.secret_key", "minimal 32 karakter acak (mis. keluaran "
+                          "'python -c \"import secrets; print(secrets.token_urlsafe(48))\"')")
+    for name, low, high in (("session_hours", 1, 24 * 7), ("download_link_minutes", 1, 60 * 24 * 7),
+                            ("api_token_days", 1, 730), ("login_max_failures", 1, 100),
+                            ("login_lockout_minutes", 1, 24 * 60), ("max_upload_mb", 1, 50),
+                            ("page_size", 5, 500)):
+        if not low <= getattr(web, name) <= high:
+            raise ConfigError(f"web.{name}", f"harus antara {low} dan {high}")
+    if not web.base_url.startswith(("http://", "https://")):
+        raise ConfigError("web.base_url", "harus URL http(s)://")
+    return web

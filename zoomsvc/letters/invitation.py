@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from icalendar import Calendar, Event, vText
 
@@ -13,7 +13,7 @@ def meeting_ics(*, zoom_id: int, topic: str, start: datetime, end: datetime, joi
                 passcode: str, organizer: str, created: datetime) -> bytes:
     """An .ics file with one event; the UID depends only on the Zoom meeting id, so a
     re-sent invitation updates the same calendar entry instead of adding one."""
-    if start.tzinfo is None or end.tzinfo is None:
+    if any(moment.utcoffset() is None for moment in (start, end, created)):
         raise ValueError("invitation times must be timezone-aware")
     calendar = Calendar()
     calendar.add("prodid", "-//zoomsvc//Layanan Zoom Meeting//ID")
@@ -21,9 +21,11 @@ def meeting_ics(*, zoom_id: int, topic: str, start: datetime, end: datetime, joi
     calendar.add("method", "PUBLISH")
     event = Event()
     event.add("uid", f"zoom-{zoom_id}@zoomsvc")
-    event.add("dtstamp", created)
-    event.add("dtstart", start)
-    event.add("dtend", end)
+    event.add("dtstamp", created.astimezone(UTC))
+    # In UTC: a local zone would need its own VTIMEZONE component (RFC 5545), which some
+    # calendar programs require and this file does not carry.
+    event.add("dtstart", start.astimezone(UTC))
+    event.add("dtend", end.astimezone(UTC))
     event.add("summary", topic)
     event.add("location", vText(join_url))
     event.add("url", join_url)

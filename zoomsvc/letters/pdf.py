@@ -6,7 +6,10 @@ block each other or fail), runs in a temporary folder and is killed after a time
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -41,13 +44,20 @@ def docx_to_pdf(docx: bytes, timeout_seconds: float = 120) -> bytes:
         profile = (folder / "profile").as_uri()
         command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore",
                    "--convert-to", "pdf", "--outdir", str(folder), str(source)]
+        # soffice is a wrapper that starts soffice.bin: in a session of its own, a timeout can
+        # kill both, and the folder is only removed once nothing writes into it any more.
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,  # noqa: S603 - fixed argv
+                                   cwd=folder, start_new_session=True)
         try:
-            result = subprocess.run(command, capture_output=True, timeout=timeout_seconds,  # noqa: S603 - fixed argv
-                                    check=False, cwd=folder)
+            _, stderr = process.communicate(timeout=timeout_seconds)
         except subprocess.TimeoutExpired as exc:
-            raise PdfUnavailable(f"konversi PDF melebihi {timeout_seconds:.0f} detik") from exc
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()  # the pipes close when every process of the group is gone
+            limit = f"{timeout_seconds:g}".replace(".", ",")  # 0.5 s is "0,5", not "0"
+            raise PdfUnavailable(f"konversi PDF melebihi batas waktu {limit} detik") from exc
         target = folder / "surat.pdf"
-        if result.returncode != 0 or not target.is_file():
-            detail = result.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["-"]
+        if process.returncode != 0 or not target.is_file():
+            detail = stderr.decode(errors="replace").strip().splitlines()[-1:] or ["-"]
             raise PdfUnavailable(f"LibreOffice gagal mengonversi surat: {detail[0]}")
         return target.read_bytes()

@@ -27,10 +27,10 @@ from zoomsvc.store import Database
 from zoomsvc.store import records as rec
 from zoomsvc.store.files import FileStore
 from zoomsvc.store.models import Download, Letter, Request
-from zoomsvc.workflow import Role, State
+from zoomsvc.uploads import UploadRefused, check_pdf
+from zoomsvc.workflow import Role, State, step_for
 
 OPEN_LETTER = ("draft", "reviewed")
-PDF_MAGIC = b"%PDF-"
 
 
 def template_file(settings: LetterSettings, kind: str) -> Path:
@@ -107,6 +107,9 @@ class LetterService:
             if letter is None or request.state != State.DRAFT_READY:
                 raise LetterRefused("state", f"tidak ada draf surat {code} yang menunggu "
                                     "pemeriksaan")
+            # Returning is step 8 too: the draft_ready → draft_ready move alone would also let
+            # staff (who may re-render) "return" a draft, so ask who may make step 8.
+            step_for(State.DRAFT_READY, State.REVIEWED, role)
             if not approve and not note.strip():
                 raise LetterRefused("note", "catatan wajib diisi bila draf dikembalikan")
             if approve:
@@ -141,14 +144,10 @@ class LetterService:
 
     def check_pdf(self, content: bytes) -> None:
         """Refuse what is not a PDF, or is too large."""
-        limit = self.config.letters.max_upload_mb * 1024 * 1024
-        if not content:
-            raise LetterRefused("file", "berkas kosong")
-        if len(content) > limit:
-            raise LetterRefused("file", f"berkas {len(content) / 1048576:.1f} MB melebihi batas "
-                                f"{self.config.letters.max_upload_mb} MB")
-        if not content.startswith(PDF_MAGIC) or b"%%EOF" not in content[-2048:]:
-            raise LetterRefused("file", "berkas bukan PDF yang utuh (hanya PDF yang diterima)")
+        try:
+            check_pdf(content, self.config.letters.max_upload_mb)
+        except UploadRefused as exc:
+            raise LetterRefused(exc.field, str(exc)) from exc
 
     def current(self, code: str) -> Letter | None:
         """The request's newest letter, if any."""
@@ -240,12 +239,15 @@ class LetterService:
                     number: str | None) -> Letter:
         day = now.astimezone(self.zone).date()
         settings = self.config.letters
+        number = (number or "").strip() or None  # a blank field is no number
         if settings.use_srikandi_number and not number:
             raise LetterRefused("number", "nomor surat dari Srikandi wajib diisi "
                                 "(letters.use_srikandi_number = true)")
         sequence: int | None = None
         if number:
-            number_text = number.strip()
+            number_text = number
+            if session.scalars(select(Letter.id).where(Letter.number == number)).first():
+                raise LetterRefused("number", f"nomor surat {number} sudah dipakai surat lain")
         else:
             sequence, number_text = mint_number(session, settings, day)
         letter = Letter(request_id=request.id, kind=kind, status="draft", number=number_text,

@@ -303,6 +303,26 @@ class Provisioner:
         with self.db.session() as session:
             return rec.known_zoom_ids(session, ids)
 
+    def use_alternative(self, code: str, index: int, *, actor: str, role: Role
+                        ) -> ProvisionResult:
+        """Move a full request to its ``index``-th proposed slot and provision it there (the
+        calendar is checked again: the slot may have been taken since it was proposed)."""
+        with self.db.allocation() as session:
+            request = rec.request_by_code(session, code)
+            if request is None:
+                raise ProvisioningFailed(code, f"permohonan {code} tidak ditemukan")
+            slots = alternatives_from_row(request)
+            if not request.full_reason or not 0 <= index < len(slots):
+                raise ProvisioningFailed(code, "waktu alternatif itu tidak ada")
+            slot = slots[index]
+            rec.transition(session, request, State.SCHEDULING, actor=actor, role=role,
+                           now=self.clock(), note=f"memakai waktu alternatif {index + 1}")
+            request.start_at, request.end_at = slot.start, slot.end
+            request.full_reason, request.alternatives_json = None, None
+            # The "penuh" draft no longer answers the request; its number stays on record.
+            rec.void_open_letters(session, request.id, "diganti: OPD memilih waktu alternatif")
+        return self.provision(code, actor=actor, role=role)
+
     def status(self, code: str) -> ProvisionResult:
         """Where the request stands now, in the shape of a provisioning result."""
         with self.db.session() as session:

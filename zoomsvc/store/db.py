@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 ALLOCATION_LOCK_KEY = 0x7A6F6F6D  # "zoom": the advisory lock that serializes allocation
 SCHEMA_TABLES = ("requests", "meetings", "audit_events", "counters", "letters", "downloads",
-                 "users", "api_tokens", "alembic_version")
+                 "users", "api_tokens", "job_locks", "webhook_events", "meeting_sync",
+                 "attention_flags", "alembic_version")
 
 
 class SchemaMissing(RuntimeError):

@@ -62,7 +62,7 @@ class Request(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
-    agency: Mapped[str] = mapped_column(String(200))
+    agency: Mapped[str] = mapped_column(String(200), index=True)
     letter_number: Mapped[str] = mapped_column(String(100))
     letter_date: Mapped[date]
     subject: Mapped[str] = mapped_column(String(300))
@@ -70,7 +70,7 @@ class Request(Base):
     letter_file_sha256: Mapped[str | None] = mapped_column(String(64))
     topic: Mapped[str] = mapped_column(String(200))
     agenda: Mapped[str] = mapped_column(Text, default="")
-    start_at: Mapped[datetime]
+    start_at: Mapped[datetime] = mapped_column(index=True)
     end_at: Mapped[datetime]
     participants: Mapped[int] = mapped_column(Integer)
     contact_name: Mapped[str] = mapped_column(String(200))
@@ -224,3 +224,83 @@ class Counter(Base):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class JobLock(Base):
+    """Who runs a maintenance job now (cleanup, reconcile): one runner at a time on all hosts.
+
+    Taken in a serialized transaction; a holder that stops renewing ``expires_at`` (crashed,
+    killed) loses the lock when it runs out. The row stays after release with the last result.
+    """
+
+    __tablename__ = "job_locks"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    acquired_at: Mapped[datetime]
+    heartbeat_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    released_at: Mapped[datetime | None]
+    last_result: Mapped[str | None] = mapped_column(Text)
+
+
+class WebhookEvent(Base):
+    """One call to the Zoom webhook endpoint, accepted or refused (refused ones for forensics).
+
+    ``dedup_key`` (event, event_ts, object id) is unique: a delivery Zoom repeats is applied once.
+    """
+
+    __tablename__ = "webhook_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(index=True)
+    event: Mapped[str | None] = mapped_column(String(80))
+    event_ts: Mapped[int | None] = mapped_column(BigInteger)
+    zoom_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    dedup_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    outcome: Mapped[str] = mapped_column(String(30))
+    status_code: Mapped[int] = mapped_column(Integer)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    remote: Mapped[str] = mapped_column(String(100), default="")
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+
+
+class MeetingSync(Base):
+    """What Zoom last said about one of the service's meetings (webhooks and reconcile).
+
+    The ``*_ts`` fields are Zoom's ``event_ts`` (ms) of the last applied event of each kind, so
+    an event older than one already applied never overwrites the newer state.
+    """
+
+    __tablename__ = "meeting_sync"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), primary_key=True)
+    last_change_ts: Mapped[int | None] = mapped_column(BigInteger)  # meeting.updated / deleted
+    last_status_ts: Mapped[int | None] = mapped_column(BigInteger)  # meeting.started / ended
+    zoom_status: Mapped[str | None] = mapped_column(String(20))  # started | ended
+    started_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    ended_count: Mapped[int] = mapped_column(Integer, default=0)
+    zoom_topic: Mapped[str | None] = mapped_column(String(200))
+    changed_at: Mapped[datetime | None]
+    deleted_outside_at: Mapped[datetime | None]
+    deleted_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class Attention(Base):
+    """Something on Zoom that staff must look at: a meeting deleted or changed outside the
+    service, a clash, a marker nobody owns, a released intent. Open until resolved."""
+
+    __tablename__ = "attention_flags"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), index=True)  # kind + what it is about
+    kind: Mapped[str] = mapped_column(String(30))
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+    zoom_id: Mapped[int | None] = mapped_column(BigInteger)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[str | None] = mapped_column(String(200))

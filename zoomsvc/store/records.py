@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from zoomsvc.store.models import AuditEvent, Counter, Meeting, Request
+from zoomsvc.store.models import AuditEvent, Counter, Letter, Meeting, Request
 from zoomsvc.workflow import GENESIS_HASH, Role, State, chain_hash, step_for, within_sla
 
 ACTIVE_MEETING = ("intent", "live")
@@ -61,6 +61,21 @@ def known_zoom_ids(session: Session, zoom_ids: Iterable[int]) -> set[int]:
     if not ids:
         return set()
     return set(session.scalars(select(Meeting.zoom_id).where(Meeting.zoom_id.in_(ids))))
+
+
+def void_open_letters(session: Session, request_id: int, reason: str) -> None:
+    """Void the request's unsigned letters; their numbers stay recorded and are not reused."""
+    for letter in session.scalars(select(Letter).where(
+            Letter.request_id == request_id, Letter.status.in_(("draft", "reviewed")))):
+        letter.status = "void"
+        letter.review_note = reason
+
+
+def attach_scan(session: Session, code: str, sha256: str) -> None:
+    """Link the scanned request letter (kept by its hash) to the request."""
+    request = request_by_code(session, code)
+    if request is not None:
+        request.letter_file_sha256 = sha256
 
 
 def transition(session: Session, request: Request, target: State, *, actor: str, role: Role,

@@ -1,4 +1,4 @@
-"""Web accounts (users) and JSON API tokens.
+"""Web accounts (users), JSON API tokens, and the indexes the request lists filter by.
 
 Revision ID: 0003
 Revises: 0002
@@ -18,6 +18,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("requests", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_requests_agency"), ["agency"], unique=False)
+        batch_op.create_index(batch_op.f("ix_requests_start_at"), ["start_at"], unique=False)
 
     op.create_table(
         "api_tokens",
@@ -49,6 +52,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("requests", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_requests_start_at"))
+        batch_op.drop_index(batch_op.f("ix_requests_agency"))
 
     op.drop_table("users")
     op.drop_table("api_tokens")

@@ -1,0 +1,330 @@
+"""Security of the web application: CSRF on every form, strict headers, cookie flags, sign-in
+throttling that tells nobody which accounts exist, disabled accounts, redirects that never leave
+the site, and user text that is always escaped."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import web_support
+from web_support import (
+    ACCOUNTS,
+    PASSWORD,
+    Browser,
+    WebEnv,
+    WebFactory,
+    csrf_token_in,
+    form_fields,
+    text_of,
+)
+from werkzeug.test import TestResponse
+
+from zoomsvc.store import accounts
+from zoomsvc.web.auth import ADDRESS_LIMIT, hash_password
+
+web_factory, web = web_support.web_factory, web_support.web  # fixtures
+
+
+def flash_text(response: TestResponse) -> list[str]:
+    return [re.sub(r"\s+", " ", m).strip() for m in re.findall(
+        r'<div class="flash[^"]*" role="status">(.*?)</div>', text_of(response), re.S)]
+
+
+# --- CSRF -------------------------------------------------------------------------------------
+
+def csrf_cases(code: str) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        ("/masuk", {"username": "rina", "password": PASSWORD}),
+        ("/keluar", {}),
+        ("/permohonan/baru", form_fields()),
+        (f"/permohonan/{code}/periksa", {"keputusan": "setuju"}),
+        (f"/permohonan/{code}/kirim", {}),
+        (f"/permohonan/{code}/tautan/ttd", {}),
+    ]
+
+
+def test_a_post_without_a_csrf_token_is_refused(
+        web: WebEnv, make_request: Callable[..., dict[str, Any]]) -> None:
+    code = web.submit(make_request())
+    staff = web.signed_in("staf")
+
+    for url, data in csrf_cases(code):
+        answer = staff.post(url, data, csrf=False)
+        assert answer.status_code == 400, url
+        assert "CSRF" in text_of(answer), url
+    assert web.state_of(code) == "draft_ready"
+    assert staff.get("/dasbor").status_code == 200  # still signed in: /keluar was refused too
+
+
+def test_a_post_with_a_wrong_or_foreign_csrf_token_is_refused(
+        web: WebEnv, make_request: Callable[..., dict[str, Any]]) -> None:
+    code = web.submit(make_request())
+    kabid = web.as_role("kabid")
+    foreign = web.as_role("staf").csrf()  # valid, but for another session
+
+    for token in ("salah", foreign, kabid.csrf() + "x"):
+        answer = kabid.post(f"/permohonan/{code}/periksa",
+                            {"keputusan": "setuju", "csrf_token": token})
+        assert answer.status_code == 400, token
+    assert web.state_of(code) == "draft_ready"
+
+    accepted = kabid.post(f"/permohonan/{code}/periksa", {"keputusan": "setuju"},
+                          form_page=f"/permohonan/{code}")
+    assert accepted.status_code == 302
+    assert web.state_of(code) == "reviewed"
+
+
+def test_signing_out_takes_a_post(web: WebEnv) -> None:
+    staff = web.as_role("staf")
+
+    assert staff.get("/keluar").status_code == 405
+    assert staff.get("/dasbor").status_code == 200
+    assert staff.post("/keluar").status_code == 302
+    assert staff.get("/dasbor").headers["Location"].startswith("/masuk")
+
+
+# --- headers and cookies ----------------------------------------------------------------------
+
+def test_every_kind_of_response_carries_the_security_headers(
+        web: WebEnv, make_request: Callable[..., dict[str, Any]]) -> None:
+    code = web.submit(make_request())
+    staff = web.signed_in("staf")
+    answers = [staff.get(url) for url in ("/masuk", "/dasbor", "/permohonan", f"/permohonan/{code}",
+                                          "/permohonan/baru", "/kalender", "/tidak-ada",
+                                          "/static/style.css", "/api/v1/permohonan")]
+    answers.append(web.browser().get("/verifikasi/tidak-dikenal"))
+
+    for answer in answers:
+        csp = answer.headers["Content-Security-Policy"]
+        assert "'unsafe-inline'" not in csp
+        assert "'unsafe-eval'" not in csp
+        assert "default-src 'self'" in csp
+        assert "frame-ancestors 'none'" in csp
+        assert answer.headers["X-Frame-Options"] == "DENY"
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+        assert answer.headers["Referrer-Policy"] == "same-origin"
+        assert "Strict-Transport-Security" not in answer.headers  # plain HTTP here
+
+
+def test_pages_use_no_inline_script_or_style_the_policy_would_block(
+        web: WebEnv, make_request: Callable[..., dict[str, Any]]) -> None:
+    code = web.submit(make_request())
+    pages = [web.signed_in(role).get(url) for role, url in [
+        ("staf", "/dasbor"), ("staf", "/permohonan"), ("staf", f"/permohonan/{code}"),
+        ("staf", "/permohonan/baru"), ("staf", "/kalender?rentang=minggu"),
+        ("kabid", f"/permohonan/{code}"), ("opd", "/portal"), (None, "/masuk")]]
+    pages.append(web.browser().get(f"/verifikasi/{web.verify_token(code)}"))
+
+    for page in pages:
+        body = page.get_data(as_text=True)
+        assert page.status_code == 200
+        assert " style=" not in body
+        assert "<style" not in body
+        assert not re.search(r"<script(?![^>]*\bsrc=)", body)
+        assert not re.search(r"\bon[a-z]+=", body)  # no inline event handlers
+
+
+def test_the_session_cookie_is_http_only_and_same_site_lax(web: WebEnv) -> None:
+    answer = web.browser().login("rina")
+
+    cookie = answer.headers["Set-Cookie"]
+    assert cookie.startswith("zoomsvc_session=")
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    assert "Secure" not in cookie
+
+
+def test_the_session_cookie_is_secure_and_hsts_is_sent_behind_https(
+        web_factory: WebFactory) -> None:
+    env = web_factory(web={"session_cookie_secure": True})
+    client = env.browser().client
+    https = {"base_url": "https://zoom.test", "headers": {"Referer": "https://zoom.test/masuk"}}
+    form = client.get("/masuk", **https)
+    token = csrf_token_in(form.get_data(as_text=True))
+
+    answer = client.post("/masuk", data={"username": "rina", "password": PASSWORD,
+                                         "csrf_token": token}, **https)
+
+    assert answer.status_code == 302
+    cookie = answer.headers["Set-Cookie"]
+    assert "Secure" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    assert answer.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert client.get("/dasbor", **https).status_code == 200
+
+
+# --- signing in -------------------------------------------------------------------------------
+
+def failed_login(browser: Browser, username: str, password: str = "salah-sekali") -> TestResponse:
+    return browser.login(username, password)
+
+
+def test_an_account_is_locked_after_repeated_failures_and_opens_again_later(
+        web: WebEnv) -> None:
+    browser = web.browser()
+    limit = web.config.web.login_max_failures
+
+    for _ in range(limit):
+        assert failed_login(browser, "rina").status_code == 401
+    locked = browser.login("rina")  # the right password, but the account is locked
+
+    assert locked.status_code == 401
+    assert web.as_role("kabid").get("/dasbor").status_code == 200  # others are not locked
+    web.clock.advance(minutes=web.config.web.login_lockout_minutes + 1)
+    assert browser.login("rina").status_code == 302
+
+
+def test_a_good_sign_in_forgets_earlier_failures(web: WebEnv) -> None:
+    browser = web.browser()
+    limit = web.config.web.login_max_failures
+    for _ in range(limit - 1):
+        failed_login(browser, "rina")
+    assert web.browser().login("rina").status_code == 302
+
+    for _ in range(limit - 1):
+        failed_login(browser, "rina")
+
+    assert web.browser().login("rina").status_code == 302
+
+
+def test_the_answer_never_tells_whether_an_account_exists(web: WebEnv) -> None:
+    limit = web.config.web.login_max_failures
+    with web.services.db.session() as session:
+        row = accounts.find_user(session, "budi")
+        assert row is not None
+        row.active = False
+    for _ in range(limit):
+        failed_login(web.browser(), "hendra")  # locks hendra
+
+    answers = {
+        "wrong password": failed_login(web.browser(), "rina"),
+        "unknown user": failed_login(web.browser(), "tidak-ada-orangnya"),
+        "locked account, right password": web.browser().login("hendra"),
+        "disabled account, right password": web.browser().login("budi"),
+    }
+
+    seen = {(a.status_code, tuple(flash_text(a))) for a in answers.values()}
+    assert len(seen) == 1, {name: (a.status_code, flash_text(a)) for name, a in answers.items()}
+    [(status, messages)] = seen
+    assert status == 401
+    assert messages == ("Nama pengguna atau kata sandi salah, atau akun sedang dikunci "
+                        "sementara karena terlalu banyak percobaan gagal.",)
+
+
+def test_one_address_failing_too_often_gets_429_while_others_may_still_sign_in(
+        web: WebEnv) -> None:
+    attacker = web.browser("203.0.113.9")
+    names = [f"tebakan{i}" for i in range(ADDRESS_LIMIT)]
+    for name in names:
+        assert failed_login(attacker, name).status_code == 401
+
+    assert failed_login(attacker, "tebakan-lagi").status_code == 429
+    assert attacker.login("rina").status_code == 429  # even the right password, for a while
+    assert web.browser("198.51.100.7").login("rina").status_code == 302
+
+
+def test_an_office_behind_one_address_can_all_sign_in(web: WebEnv) -> None:
+    for _ in range(ADDRESS_LIMIT + 5):
+        assert web.browser("192.0.2.1").login("rina").status_code == 302
+
+
+def test_usernames_are_matched_without_regard_to_case(web: WebEnv) -> None:
+    assert web.browser().login("  RINA ").status_code == 302
+
+
+def test_a_disabled_accounts_live_session_is_signed_out(web: WebEnv) -> None:
+    staff = web.as_role("staf")
+    assert staff.get("/dasbor").status_code == 200
+
+    with web.services.db.session() as session:
+        row = accounts.find_user(session, "rina")
+        assert row is not None
+        row.active = False
+
+    answer = staff.get("/dasbor")
+    assert answer.status_code == 302
+    assert answer.headers["Location"].startswith("/masuk")
+    assert staff.get("/permohonan").headers["Location"].startswith("/masuk")
+
+
+def test_a_password_change_ends_the_other_sessions(web: WebEnv) -> None:
+    staff = web.as_role("staf")
+    with web.services.db.session() as session:
+        row = accounts.find_user(session, "rina")
+        assert row is not None
+        row.password_hash = hash_password("kata-sandi-yang-baru-sekali")
+
+    assert staff.get("/dasbor").headers["Location"].startswith("/masuk")
+    assert web.browser().login("rina", "kata-sandi-yang-baru-sekali").status_code == 302
+
+
+@pytest.mark.parametrize("target", [
+    "//evil.example", "https://evil.example/", "/\\evil.example", "\\\\evil.example",
+    "/\t/evil.example", "javascript:alert(1)", "evil.example",
+])
+def test_sign_in_never_redirects_to_another_site(web: WebEnv, target: str) -> None:
+    from urllib.parse import quote
+
+    answer = web.browser().login("rina", next_url=quote(target, safe=""))
+
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == "/dasbor"
+
+
+def test_sign_in_returns_to_the_page_that_asked_for_it(web: WebEnv) -> None:
+    browser = web.browser()
+    asked = browser.get("/permohonan?status=reviewed")
+    assert asked.status_code == 302
+    login_url = asked.headers["Location"]
+
+    answer = browser.post(login_url, {"username": "rina", "password": PASSWORD},
+                          form_page=login_url)
+
+    assert answer.headers["Location"] == "/permohonan?status=reviewed"
+
+
+def test_an_opd_account_lands_on_its_portal(web: WebEnv) -> None:
+    assert web.browser().login(ACCOUNTS["opd"].username).headers["Location"] == "/portal"
+
+
+# --- escaping ---------------------------------------------------------------------------------
+
+SCRIPT = '<script>alert("x")</script>'
+
+
+def test_user_text_is_escaped_on_every_page(
+        web: WebEnv, make_request: Callable[..., dict[str, Any]]) -> None:
+    code = web.submit(make_request(topic=f"Rapat {SCRIPT}", subject=f"Hal {SCRIPT}",
+                                   contact={"name": f"Nama {SCRIPT}", "phone": "0812-5500-1234",
+                                            "email": "rina@dinkes.example.go.id"}))
+    kabid = web.as_role("kabid")
+    kabid.post(f"/permohonan/{code}/periksa", {"keputusan": "kembali", "note": f"Catatan {SCRIPT}"},
+               form_page=f"/permohonan/{code}")
+    pages = {
+        "detail": web.signed_in("staf").get(f"/permohonan/{code}"),
+        "list": web.signed_in("staf").get("/permohonan?q=Rapat"),
+        "dashboard": web.signed_in("staf").get("/dasbor"),
+        "portal": web.signed_in("opd").get("/portal"),
+        "calendar": web.signed_in("staf").get("/kalender?tanggal=2026-11-24"),
+        "search echo": web.signed_in("staf").get("/permohonan", query_string={"q": SCRIPT}),
+    }
+
+    for name, page in pages.items():
+        body = page.get_data(as_text=True)
+        assert page.status_code == 200, name
+        assert "<script>alert" not in body, name
+        assert "&lt;script&gt;" in body, name
+
+
+def test_a_form_error_echoing_input_is_escaped(web: WebEnv) -> None:
+    staff = web.as_role("staf")
+
+    answer = staff.post("/permohonan/baru", form_fields(contact_email=SCRIPT),
+                        form_page="/permohonan/baru")
+
+    assert answer.status_code == 400
+    assert "<script>alert" not in answer.get_data(as_text=True)

@@ -1,0 +1,53 @@
+"""The service objects of one configuration, built once and on first use: database, Zoom client,
+provisioning, letters. The command line and the web application both start from here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import cached_property
+
+from zoomsvc.config import Config
+from zoomsvc.intake import Intake
+from zoomsvc.letters.service import LetterService
+from zoomsvc.provisioning import Provisioner
+from zoomsvc.store import Database
+from zoomsvc.zoom import ZoomClient
+
+
+def utc_now() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class Services:
+    """Everything a request to the service needs, for one configuration."""
+
+    def __init__(self, config: Config, clock: Callable[[], datetime] = utc_now) -> None:
+        self.config = config
+        self.clock = clock
+
+    @cached_property
+    def db(self) -> Database:
+        """The database (schema not checked here: see :meth:`Database.require_schema`)."""
+        return Database(self.config.database.url)
+
+    @cached_property
+    def client(self) -> ZoomClient:
+        """The Zoom client (the only HTTP to Zoom)."""
+        return ZoomClient(self.config.zoom)
+
+    @cached_property
+    def provisioner(self) -> Provisioner:
+        """Provisioning of requests (SOP steps 4–6)."""
+        return Provisioner(self.config, self.db, self.client, clock=self.clock)
+
+    @cached_property
+    def letters(self) -> LetterService:
+        """The reply letters (SOP steps 7–10)."""
+        return LetterService(self.config, self.db, self.clock)
+
+    @cached_property
+    def intake(self) -> Intake:
+        """Provisioning followed by the draft letter."""
+        return Intake(self.provisioner, self.letters)

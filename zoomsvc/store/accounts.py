@@ -1,0 +1,66 @@
+"""Web accounts and API tokens: creating, finding, disabling, counting failed sign-ins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zoomsvc.store.models import ApiToken, User
+
+
+def find_user(session: Session, username: str) -> User | None:
+    """The account with this user name (case-insensitive), if any."""
+    return session.scalars(select(User).where(User.username == username.strip().lower())
+                           ).one_or_none()
+
+
+def add_user(session: Session, *, username: str, full_name: str, password_hash: str, role: str,
+             agency: str | None, now: datetime) -> User:
+    """Create an account (user names are stored in lower case)."""
+    user = User(username=username.strip().lower(), full_name=full_name.strip(),
+                password_hash=password_hash, role=role, agency=agency, active=True,
+                failed_logins=0, created_at=now)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def all_users(session: Session) -> list[User]:
+    """Every account, by user name."""
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+def record_login_failure(user: User, now: datetime, max_failures: int,
+                         lock_until: datetime) -> None:
+    """Count a failed sign-in; lock the account once ``max_failures`` is reached."""
+    user.failed_logins += 1
+    if user.failed_logins >= max_failures:
+        user.locked_until = lock_until
+        user.failed_logins = 0
+
+
+def record_login_success(user: User) -> None:
+    """Forget earlier failures after a good sign-in."""
+    user.failed_logins = 0
+    user.locked_until = None
+
+
+def add_token(session: Session, *, jti: str, name: str, scopes: str, agency: str | None,
+              created_by: str, now: datetime, expires_at: datetime) -> ApiToken:
+    """Record an issued API token (its secret part is never stored)."""
+    token = ApiToken(jti=jti, name=name, scopes=scopes, agency=agency, created_by=created_by,
+                     created_at=now, expires_at=expires_at)
+    session.add(token)
+    return token
+
+
+def find_token(session: Session, jti: str) -> ApiToken | None:
+    """The record of an issued API token."""
+    return session.get(ApiToken, jti)
+
+
+def all_tokens(session: Session) -> list[ApiToken]:
+    """Every issued API token, newest first."""
+    return list(session.scalars(select(ApiToken).order_by(ApiToken.created_at.desc())))

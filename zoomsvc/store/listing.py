@@ -1,0 +1,92 @@
+"""Read-only queries behind the dashboard, the request list, the portal and the calendar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from zoomsvc.store.models import AuditEvent, Letter, Meeting, Request
+
+
+@dataclass(frozen=True)
+class RequestFilter:
+    """What the request list is narrowed by (all optional)."""
+
+    state: str | None = None
+    agency: str | None = None
+    text: str | None = None
+    start_from: datetime | None = None
+    start_until: datetime | None = None
+
+
+def count_by_state(session: Session, agency: str | None = None) -> dict[str, int]:
+    """How many requests are in each state (of one agency, when given)."""
+    query = select(Request.state, func.count()).group_by(Request.state)
+    if agency is not None:
+        query = query.where(Request.agency == agency)
+    return {state: count for state, count in session.execute(query)}
+
+
+def _filtered(query: Select[Any], flt: RequestFilter) -> Select[Any]:
+    if flt.state:
+        query = query.where(Request.state == flt.state)
+    if flt.agency:
+        query = query.where(Request.agency == flt.agency)
+    if flt.start_from:
+        query = query.where(Request.start_at >= flt.start_from)
+    if flt.start_until:
+        query = query.where(Request.start_at < flt.start_until)
+    if flt.text:
+        pattern = f"%{flt.text.strip()}%"
+        query = query.where(or_(Request.topic.ilike(pattern), Request.code.ilike(pattern),
+                                Request.letter_number.ilike(pattern)))
+    return query
+
+
+def list_requests(session: Session, flt: RequestFilter, *, page: int, per_page: int,
+                  soonest_first: bool = False) -> tuple[list[Request], int]:
+    """One page of requests (newest meeting first, or soonest first) and the total matching
+    the filter."""
+    total: int = session.scalar(_filtered(select(func.count()).select_from(Request), flt)) or 0
+    order = ((Request.start_at.asc(), Request.id.asc()) if soonest_first
+             else (Request.start_at.desc(), Request.id.desc()))
+    rows: list[Request] = list(session.scalars(
+        _filtered(select(Request), flt).order_by(*order)
+        .limit(per_page).offset((page - 1) * per_page)))
+    return rows, total
+
+
+def request_detail(session: Session, code: str) -> Request | None:
+    """A request with its meetings loaded."""
+    return session.scalars(select(Request).where(Request.code == code)
+                           .options(selectinload(Request.meetings))).one_or_none()
+
+
+def timeline(session: Session, request_id: int) -> list[AuditEvent]:
+    """The request's audit events, oldest first."""
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.request_id == request_id)
+                                .order_by(AuditEvent.seq)))
+
+
+def letters_of(session: Session, request_id: int) -> list[Letter]:
+    """The request's letters, newest first."""
+    return list(session.scalars(select(Letter).where(Letter.request_id == request_id)
+                                .order_by(Letter.id.desc())))
+
+
+def meetings_on(session: Session, start: datetime, end: datetime) -> list[Meeting]:
+    """Pending and live meetings overlapping [start, end), with their requests."""
+    return list(session.scalars(
+        select(Meeting).where(Meeting.status.in_(("intent", "live")), Meeting.start_at < end,
+                              Meeting.end_at > start)
+        .options(selectinload(Meeting.request)).order_by(Meeting.start_at)))
+
+
+def agencies_in_use(session: Session) -> list[str]:
+    """Agencies that have requests, for the list filter."""
+    return list(session.scalars(select(Request.agency).distinct().order_by(Request.agency)))
+

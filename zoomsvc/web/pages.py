@@ -1,0 +1,195 @@
+"""Staff pages: dashboard, request list, new request form, request detail."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import FileStorage
+
+from zoomsvc.calendar import CalendarRejected
+from zoomsvc.domain import InvalidInput
+from zoomsvc.letters.pdf import find_soffice
+from zoomsvc.provisioning import ProvisioningFailed
+from zoomsvc.provisioning.outcome import alternatives_from_row
+from zoomsvc.store import listing
+from zoomsvc.store import records as rec
+from zoomsvc.store.files import FileStore
+from zoomsvc.uploads import UploadRefused, check_pdf
+from zoomsvc.web.auth import STAFF_ROLES, current_user, require_roles
+from zoomsvc.web.context import agency_zone, services
+from zoomsvc.web.forms import ActionForm, RequestForm, ReviewForm, SignForm
+from zoomsvc.web.sla import sla_status
+from zoomsvc.workflow import STATE_LABELS, Role, State, allowed_targets
+
+bp = Blueprint("pages", __name__)
+ENTRY_ROLES = (Role.STAF, Role.SUBKOORDINATOR)
+# Where an input error of the request lands on the form.
+FIELD_OF = {"start": "start", "end": "end", "contact.name": "contact_name",
+            "contact.phone": "contact_phone", "contact.email": "contact_email",
+            "(permohonan)": "topic"}
+
+
+@bp.get("/dasbor")
+@require_roles(*STAFF_ROLES)
+def dashboard() -> ResponseReturnValue:
+    """Requests by state, and the ones that need someone now, with their Mutu Baku status."""
+    svc = services()
+    now = svc.clock()
+    with svc.db.session() as session:
+        counts = listing.count_by_state(session)
+        # "Rapat terdekat": the soonest meetings from yesterday on, not the furthest ones.
+        waiting, _ = listing.list_requests(
+            session, listing.RequestFilter(start_from=now - timedelta(days=1)), page=1,
+            per_page=20, soonest_first=True)
+        rows = [(r, sla_status(r.state, r.state_since, now)) for r in waiting]
+    return render_template("dashboard.html", counts=counts, labels=STATE_LABELS, rows=rows)
+
+
+@bp.get("/permohonan")
+@require_roles(*STAFF_ROLES)
+def request_list() -> ResponseReturnValue:
+    """All requests, filtered by state, agency, text and dates, a page at a time."""
+    svc = services()
+    args = request.args
+    page = max(1, args.get("hal", 1, type=int) or 1)
+    flt = listing.RequestFilter(
+        state=args.get("status") or None, agency=args.get("opd") or None,
+        text=(args.get("q") or "").strip()[:100] or None,
+        start_from=_day_start(args.get("dari")), start_until=_day_start(args.get("sampai"), 1))
+    per_page = svc.config.web.page_size
+    now = svc.clock()
+    with svc.db.session() as session:
+        rows, total = listing.list_requests(session, flt, page=page, per_page=per_page)
+        agencies = listing.agencies_in_use(session)
+        items = [(r, sla_status(r.state, r.state_since, now)) for r in rows]
+    pages = max(1, -(-total // per_page))
+    return render_template("requests.html", rows=items, total=total, page=page, pages=pages,
+                           labels=STATE_LABELS, agencies=agencies, args=args)
+
+
+def _day_start(text: str | None, plus_days: int = 0) -> datetime | None:
+    if not text:
+        return None
+    try:
+        day = datetime.strptime(text, "%Y-%m-%d").date()  # noqa: DTZ007 - a date, zoned below
+    except ValueError:
+        return None
+    return datetime.combine(day + timedelta(days=plus_days), time(), tzinfo=agency_zone())
+
+
+@bp.route("/permohonan/baru", methods=["GET", "POST"])
+@require_roles(*ENTRY_ROLES)
+def new_request() -> ResponseReturnValue:
+    """The form for an approved request; submitting it provisions the meeting."""
+    svc = services()
+    config = svc.config
+    form = RequestForm()
+    form.agency.choices = [(o.name, o.name) for o in config.opd] or None
+    form.host.choices = [("", "Pilih otomatis")] + [(h.user, f"{h.label} ({h.capacity} peserta)")
+                                                     for h in config.zoom.hosts]
+    if request.method == "POST" and form.validate_on_submit():
+        scan = _checked_scan(form)
+        if scan is not None or not form.scan.errors:
+            user = current_user()
+            assert user is not None
+            try:
+                result, draft = svc.intake.submit(
+                    _request_data(form), actor=user.username, role=user.role,
+                    preferred_host=form.host.data or None)
+            except InvalidInput as exc:
+                _form_error(form, exc.field, exc.message)
+            except CalendarRejected as exc:
+                for problem in exc.problems:
+                    _form_error(form, problem.field, problem.message)
+            except ProvisioningFailed as exc:
+                flash(f"Permohonan tersimpan ({exc.code}) tetapi rapat belum dibuat: {exc}. "
+                      "Coba lagi dari halaman permohonan.", "error")
+                return redirect(url_for("pages.detail", code=exc.code))
+            else:
+                if scan is not None:
+                    sha = FileStore(config.letters.files_dir).put(scan)
+                    with svc.db.session() as session:
+                        rec.attach_scan(session, result.code, sha)
+                _flash_outcome(result.code, result.outcome, result.created,
+                               draft.error if draft else None)
+                return redirect(url_for("pages.detail", code=result.code))
+    status = 400 if request.method == "POST" else 200
+    return render_template("request_new.html", form=form), status
+
+
+def _checked_scan(form: RequestForm) -> bytes | None:
+    upload = form.scan.data
+    if not isinstance(upload, FileStorage) or not upload.filename:
+        return None
+    content: bytes = upload.read()
+    try:
+        check_pdf(content, services().config.web.max_upload_mb, "scan")
+    except UploadRefused as exc:
+        form.scan.errors = [str(exc)]
+        return None
+    return content
+
+
+def _request_data(form: RequestForm) -> dict[str, Any]:
+    day, start, end = form.day.data, form.start.data, form.end.data
+    assert day is not None
+    assert start is not None
+    assert end is not None
+    return {
+        "agency": form.agency.data, "letter_number": form.letter_number.data,
+        "letter_date": form.letter_date.data.isoformat() if form.letter_date.data else "",
+        "subject": form.subject.data, "topic": form.topic.data,
+        "agenda": form.agenda.data or "",
+        "start": datetime.combine(day, start).isoformat(),
+        "end": datetime.combine(day, end).isoformat(),
+        "participants": form.participants.data,
+        "contact": {"name": form.contact_name.data, "phone": form.contact_phone.data,
+                    "email": form.contact_email.data},
+        **({"srikandi_agenda": form.srikandi_agenda.data} if form.srikandi_agenda.data else {}),
+    }
+
+
+def _form_error(form: RequestForm, field: str, message: str) -> None:
+    target = getattr(form, FIELD_OF.get(field, field), None) or form.topic
+    target.errors = [*target.errors, message]
+
+
+def _flash_outcome(code: str, outcome: str, created: bool, letter_error: str | None) -> None:
+    if not created:
+        flash(f"Surat ini sudah pernah dicatat sebagai {code}; berikut keadaannya.", "info")
+    elif outcome == "full":
+        flash(f"{code}: jadwal penuh. Alternatif waktu dan draf surat 'penuh' sudah disiapkan.",
+              "warning")
+    else:
+        flash(f"{code}: rapat Zoom dibuat dan draf Surat Tanggapan disiapkan.", "success")
+    if letter_error:
+        flash(f"Draf surat belum dapat disusun: {letter_error}", "error")
+
+
+@bp.get("/permohonan/<code>")
+@require_roles(*STAFF_ROLES, Role.OPD)
+def detail(code: str) -> ResponseReturnValue:
+    """One request: its meeting, alternatives, letter, timeline, and the actions of this role."""
+    svc = services()
+    user = current_user()
+    assert user is not None
+    with svc.db.session() as session:
+        found = listing.request_detail(session, code)
+        # Another agency's request does not exist as far as an OPD account can tell.
+        if found is None or (user.role == Role.OPD and found.agency != user.agency):
+            abort(404)
+        events = listing.timeline(session, found.id)
+        letters = listing.letters_of(session, found.id)
+        meeting = next((m for m in found.meetings if m.status == "live"), None)
+        hosts = {h.user: h.label for h in svc.config.zoom.hosts}
+        alternatives = alternatives_from_row(found) if found.full_reason else ()
+        targets = allowed_targets(State(found.state), user.role)
+        return render_template(
+            "request_detail.html", req=found, events=events, letter=letters[0] if letters
+            else None, letters=letters, meeting=meeting, hosts=hosts, alternatives=alternatives,
+            targets=targets, State=State, Role=Role, action=ActionForm(), review=ReviewForm(),
+            sign=SignForm(), sla=sla_status(found.state, found.state_since, svc.clock()),
+            pdf_available=find_soffice() is not None)

@@ -1,0 +1,15 @@
+"""The WSGI entry point for production servers: ``gunicorn 'zoomsvc.web.wsgi:app'``.
+
+The configuration comes from ``$ZOOMSVC_CONFIG`` (or ./zoomsvc.toml); each worker process builds
+its own application, database pool and Zoom client.
+"""
+
+from __future__ import annotations
+
+from zoomsvc.config import load_config
+from zoomsvc.services import Services
+from zoomsvc.web import create_app
+
+_services = Services(load_config())
+_services.db.require_schema()
+app = create_app(services=_services)
