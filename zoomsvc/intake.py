@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from zoomsvc.crashpoints import crash_point
 from zoomsvc.letters.assemble import OfficialDataMissing
 from zoomsvc.letters.render import TemplateCheckError
 from zoomsvc.letters.service import LetterRefused, LetterService
@@ -49,6 +50,7 @@ class Intake:
         """
         result = self.provisioner.submit(data, actor=actor, role=role,
                                          preferred_host=preferred_host)
+        crash_point("after_commit")
         draft = self.draft_if_due(result.code, result.state, actor=actor, role=role)
         if draft is not None and draft.error is None:
             now = self.provisioner.status(result.code)

@@ -1,10 +1,14 @@
-"""Commands about the database: create or migrate the schema."""
+"""Commands about the database: create or migrate the schema, back it up."""
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
 import click
 
-from zoomsvc.cli.context import AppContext, pass_app
+from zoomsvc.cli.context import AppContext, Failure, pass_app
 from zoomsvc.store.migrate import upgrade
 
 
@@ -20,3 +24,28 @@ def db_upgrade(app: AppContext) -> None:
     before, after = upgrade(app.raw_db)
     state = "sudah terbaru" if before == after else f"{before or '(kosong)'} → {after}"
     click.echo(f"Skema basis data {state} ({app.raw_db.engine.url.render_as_string()})")
+
+
+@db.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@pass_app
+def db_backup(app: AppContext, target: Path) -> None:
+    """Salin basis data SQLite selagi layanan berjalan (API backup daring SQLite)."""
+    database = app.raw_db
+    if not database.is_sqlite:
+        raise Failure("basis data PostgreSQL: gunakan pg_dump (lihat README, bagian Deployment)")
+    if target.exists():
+        raise Failure(f"{target} sudah ada; pilih nama berkas baru")
+    source_path = database.engine.url.database
+    if not source_path or source_path == ":memory:":
+        raise Failure("basis data SQLite ini tidak berada di berkas")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # The online backup API copies a consistent snapshot page by page while writers continue.
+    with closing(sqlite3.connect(source_path)) as source, \
+            closing(sqlite3.connect(str(target))) as copy:
+        source.backup(copy, pages=1024)
+    with closing(sqlite3.connect(str(target))) as check:
+        verdict = check.execute("PRAGMA integrity_check").fetchone()[0]
+    if verdict != "ok":
+        raise Failure(f"salinan {target} tidak utuh: {verdict}")
+    click.echo(f"Cadangan tersimpan: {target} ({target.stat().st_size:,} byte, integritas ok)")

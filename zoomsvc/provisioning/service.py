@@ -30,6 +30,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from zoomsvc.calendar import Busy, BusyIndex, CalendarRejected, Rules, check, validate_request
 from zoomsvc.config import Config
+from zoomsvc.crashpoints import crash_point
 from zoomsvc.domain import parse_request
 from zoomsvc.provisioning.external import UpcomingMeetings, agenda_with_marker
 from zoomsvc.provisioning.outcome import (
@@ -220,8 +221,10 @@ class Provisioner:
             new = NewMeeting(topic=request.topic, start=request.start_at,
                              duration_minutes=_minutes(request.end_at - request.start_at),
                              agenda=agenda_with_marker(request.agenda, code))
+        crash_point("before_zoom")
         try:
             meeting = self.client.create_meeting(host, new)
+            crash_point("after_zoom")
         except ZoomOutcomeUnknown as exc:
             try:
                 found = self.upcoming.find_marker(host, code)

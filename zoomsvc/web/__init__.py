@@ -10,12 +10,14 @@ from typing import Any
 from flask import Flask
 
 from zoomsvc.config import Config, load_config
+from zoomsvc.lifecycle.webhook_route import webhook_blueprint
 from zoomsvc.services import Services
 from zoomsvc.web import (
     actions,
     api,
     auth,
     calendar_view,
+    context,
     downloads,
     pages,
     portal,
@@ -48,8 +50,11 @@ def create_app(config: Config | None = None, services: Services | None = None,
     app.extensions["zoomsvc"] = services or Services(config)
     security.install(app)
     install_template_helpers(app)
+    webhooks = webhook_blueprint(context.services)
     for blueprint in (auth.bp, pages.bp, actions.bp, calendar_view.bp, portal.bp, verify.bp,
-                      downloads.bp, api.bp):
+                      downloads.bp, api.bp, webhooks):
         app.register_blueprint(blueprint)
+    # These authenticate every call themselves (bearer token, Zoom's signature); no cookies.
     security.exempt_from_csrf(app, api.bp)
+    security.exempt_from_csrf(app, webhooks)
     return app

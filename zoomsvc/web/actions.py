@@ -18,6 +18,7 @@ from zoomsvc.letters.mail import MailFailed
 from zoomsvc.letters.render import TemplateCheckError
 from zoomsvc.letters.service import LetterRefused
 from zoomsvc.provisioning import ProvisioningFailed
+from zoomsvc.store import lifecycle_records
 from zoomsvc.web.auth import current_user, require_roles
 from zoomsvc.web.context import services
 from zoomsvc.web.forms import ActionForm, ReviewForm, SignForm
@@ -142,3 +143,20 @@ def send(code: str) -> ResponseReturnValue:
     letters = services().letters
     return _run(code, lambda actor, role: letters.send(code, actor=actor, role=role),
                 "Surat dikirim ke OPD.")
+
+
+@bp.post("/perhatian/<int:flag_id>/selesai")
+@require_roles(Role.STAF, Role.SUBKOORDINATOR, Role.KABID, Role.ADMIN)
+def resolve_flag(code: str, flag_id: int) -> ResponseReturnValue:
+    """Staff have looked at a flag (meeting changed or deleted outside, clash): close it."""
+    if not ActionForm().validate_on_submit():
+        return _back(code)
+    user = current_user()
+    assert user is not None
+    svc = services()
+    with svc.db.session() as session:
+        closed = lifecycle_records.resolve_attention(session, flag_id, by=user.username,
+                                                     now=svc.clock())
+    flash("Catatan perhatian ditandai selesai." if closed else "Catatan itu sudah ditutup.",
+          "success" if closed else "info")
+    return _back(code) if code != "-" else redirect(url_for("pages.dashboard"))

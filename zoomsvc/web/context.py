@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
+from functools import lru_cache
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,10 @@ from zoomsvc import formatting
 from zoomsvc.services import Services
 from zoomsvc.workflow import STATE_LABELS, State
 
+FLAG_LABELS = {"gone_outside": "Rapat dihapus di luar layanan",
+               "changed_outside": "Rapat diubah di luar layanan",
+               "clash": "Bentrok jadwal akun Zoom", "marker_unknown": "Rapat bertanda tak dikenal",
+               "intent_released": "Pemesanan slot dilepas"}
 ROLE_LABELS = {"staf": "Staf", "subkoordinator": "Sub Koordinator", "kabid": "Kabid",
                "kadis": "Kadis", "opd": "OPD", "admin": "Admin", "system": "Sistem"}
 
@@ -26,22 +31,45 @@ def agency_zone() -> ZoneInfo:
     return ZoneInfo(services().config.agency.timezone)
 
 
+# Babel takes tens of microseconds per date or time and a list page shows a hundred of them; the
+# text depends only on the local wall-clock values, so it is kept (bounded).
+@lru_cache(maxsize=8192)
+def _day_date(day: date) -> str:
+    return formatting.day_date(day)
+
+
+@lru_cache(maxsize=2048)
+def _clock(moment: time) -> str:
+    return formatting.clock(moment)
+
+
+@lru_cache(maxsize=8192)
+def _span(start: datetime, end: datetime | None, label: str) -> str:
+    return formatting.time_span(start, end, None, label)  # both naive, local
+
+
+def _wall(moment: datetime, zone: ZoneInfo) -> datetime:
+    """The local wall-clock time of an aware moment (naive)."""
+    return moment.astimezone(zone).replace(tzinfo=None)
+
+
 def install_template_helpers(app: Flask) -> None:
     """Register the filters and globals the templates use."""
     def local(moment: datetime | None, pattern: str = "day_date") -> str:
         if moment is None:
             return "–"
-        zone = agency_zone()
+        wall = _wall(moment, agency_zone())
         label = services().config.agency.zone_label
         if pattern == "clock":
-            return formatting.clock(moment, zone)
+            return _clock(wall.time())
         if pattern == "stamp":
-            return (f"{formatting.day_date(moment, zone)} "
-                    f"{formatting.clock(moment, zone)} {label}")
-        return formatting.day_date(moment, zone)
+            return f"{_day_date(wall.date())} {_clock(wall.time())} {label}"
+        return _day_date(wall.date())
 
     def span(start: datetime, end: datetime | None) -> str:
-        return formatting.time_span(start, end, agency_zone(), services().config.agency.zone_label)
+        zone = agency_zone()
+        return _span(_wall(start, zone), _wall(end, zone) if end else None,
+                     services().config.agency.zone_label)
 
     def state_label(state: str) -> str:
         try:
@@ -55,6 +83,7 @@ def install_template_helpers(app: Flask) -> None:
         role_label=lambda role: ROLE_LABELS.get(str(role), str(role)),
         number=formatting.number,
         day_label=formatting.day_date,
+        flag_label=lambda kind: FLAG_LABELS.get(str(kind), str(kind)),
     )
 
     @app.context_processor

@@ -14,7 +14,7 @@ from zoomsvc.domain import InvalidInput
 from zoomsvc.letters.pdf import find_soffice
 from zoomsvc.provisioning import ProvisioningFailed
 from zoomsvc.provisioning.outcome import alternatives_from_row
-from zoomsvc.store import listing
+from zoomsvc.store import lifecycle_records, listing
 from zoomsvc.store import records as rec
 from zoomsvc.store.files import FileStore
 from zoomsvc.uploads import UploadRefused, check_pdf
@@ -40,12 +40,14 @@ def dashboard() -> ResponseReturnValue:
     now = svc.clock()
     with svc.db.session() as session:
         counts = listing.count_by_state(session)
+        flags = lifecycle_records.open_attention(session)
         # "Rapat terdekat": the soonest meetings from yesterday on, not the furthest ones.
         waiting, _ = listing.list_requests(
             session, listing.RequestFilter(start_from=now - timedelta(days=1)), page=1,
-            per_page=20, soonest_first=True)
+            per_page=20, soonest_first=True, count=False)
         rows = [(r, sla_status(r.state, r.state_since, now)) for r in waiting]
-    return render_template("dashboard.html", counts=counts, labels=STATE_LABELS, rows=rows)
+    return render_template("dashboard.html", counts=counts, labels=STATE_LABELS, rows=rows,
+                           flags=flags, action=ActionForm())
 
 
 @bp.get("/permohonan")
@@ -182,6 +184,7 @@ def detail(code: str) -> ResponseReturnValue:
         if found is None or (user.role == Role.OPD and found.agency != user.agency):
             abort(404)
         events = listing.timeline(session, found.id)
+        flags = lifecycle_records.open_attention(session, found.id)
         letters = listing.letters_of(session, found.id)
         meeting = next((m for m in found.meetings if m.status == "live"), None)
         hosts = {h.user: h.label for h in svc.config.zoom.hosts}
@@ -191,5 +194,6 @@ def detail(code: str) -> ResponseReturnValue:
             "request_detail.html", req=found, events=events, letter=letters[0] if letters
             else None, letters=letters, meeting=meeting, hosts=hosts, alternatives=alternatives,
             targets=targets, State=State, Role=Role, action=ActionForm(), review=ReviewForm(),
+            flags=flags if user.role in STAFF_ROLES else [],
             sign=SignForm(), sla=sla_status(found.state, found.state_since, svc.clock()),
             pdf_available=find_soffice() is not None)
