@@ -34,8 +34,10 @@ from zoomsvc.zoom.sandbox import SandboxOptions, SandboxServer
 LOGIN = "LOGIN"
 ROLES = (None, "staf", "subkoordinator", "kabid", "kadis", "admin", "opd", "opd_b")
 STAFF = ("staf", "subkoordinator", "kabid", "kadis", "admin")
+# The sign-in page, the front door, the QR verification page, signed download links, static
+# files, the JSON API (bearer token) and Zoom's webhook (HMAC signature): nothing else.
 PUBLIC = {"static", "auth.login", "auth.index", "verify.letter", "downloads.by_link",
-          "api.create", "api.get_one", "api.list_all"}
+          "api.create", "api.get_one", "api.list_all", "zoom_webhook.zoom_webhook"}
 DETAIL = "/permohonan/{code}"
 
 
@@ -96,6 +98,10 @@ CASES: dict[tuple[str, str], list[Case]] = {
     ("actions.sign", "POST"): [Case(DETAIL + "/tandatangan", only(("kadis",), DETAIL))],
     ("actions.send", "POST"): [Case(DETAIL + "/kirim", only(("staf", "subkoordinator",
                                                               "kadis"), DETAIL))],
+    # An attention flag that does not exist: closing it is still the role's to try.
+    ("actions.resolve_flag", "POST"): [Case(DETAIL + "/perhatian/999/selesai",
+                                            only(("staf", "subkoordinator", "kabid", "admin"),
+                                                 DETAIL))],
     ("calendar.grid", "GET"): [Case("/kalender?tanggal=2026-11-24", table(staff=200))],
     ("portal.index", "GET"): [Case("/portal", table(opd=200))],
     ("verify.letter", "GET"): [Case("/verifikasi/{verify}", EVERYONE_200)],
@@ -112,6 +118,9 @@ CASES: dict[tuple[str, str], list[Case]] = {
     ("api.create", "POST"): [Case("/api/v1/permohonan", dict.fromkeys(ROLES, 401))],
     ("api.get_one", "GET"): [Case("/api/v1/permohonan/{code}", dict.fromkeys(ROLES, 401))],
     ("api.list_all", "GET"): [Case("/api/v1/permohonan", dict.fromkeys(ROLES, 401))],
+    # Zoom's webhook answers to Zoom's signature alone; a session (or its absence) changes nothing.
+    ("zoom_webhook.zoom_webhook", "POST"): [Case("/zoom/webhook", dict.fromkeys(ROLES, 401),
+                                                 {"event": "meeting.deleted"})],
 }
 
 

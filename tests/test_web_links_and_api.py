@@ -33,6 +33,8 @@ from zoomsvc.store import accounts
 from zoomsvc.tokens import issue_download_token
 
 web_factory, web = web_support.web_factory, web_support.web  # fixtures
+# Every test here runs on the test database: CI repeats them on PostgreSQL.
+pytestmark = pytest.mark.uses_db
 
 
 def b64(data: dict[str, Any]) -> str:
@@ -518,6 +520,6 @@ def test_user_disable_signs_the_account_out_everywhere(web: WebEnv) -> None:
     assert disabled.exit_code == 0
     assert staff.get("/dasbor").headers["Location"].startswith("/masuk")
     assert web.browser().login("rina").status_code == 401
-    assert json.loads([line for line in run(web, user_command, "list").stdout.splitlines()
-                       if '"rina"' in line][0])["active"] is False
+    listed = [json.loads(line) for line in run(web, user_command, "list").stdout.splitlines()]
+    assert next(row for row in listed if row["username"] == "rina")["active"] is False
     assert run(web, user_command, "disable", "tidak-ada").exit_code == 1

@@ -4,14 +4,16 @@ the dashboard with its Mutu Baku badge, and the filtered, paged request list."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
+from io import BytesIO
 from typing import Any
 
 import pytest
 import web_support
 from service_support import live_sandbox_meetings, set_sandbox_faults
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from web_support import (
     AGENCY_A,
     AGENCY_B,
@@ -30,6 +32,8 @@ from zoomsvc.store.models import Download, Letter, Meeting, Request
 from zoomsvc.workflow import Role
 
 web_factory, web = web_support.web_factory, web_support.web  # fixtures
+# Every test here runs on the test database: CI repeats them on PostgreSQL.
+pytestmark = pytest.mark.uses_db
 
 NEW = "/permohonan/baru"
 ZOOM_DOWN_FAST = {"max_retries": 1}  # one retry, so a Zoom that is down fails quickly
@@ -147,7 +151,7 @@ def test_a_scanned_pdf_is_kept_and_staff_can_download_it(web: WebEnv) -> None:
     staff = web.as_role("staf")
     scan = padded_pdf(2 * 1024 * 1024)  # a realistic scan size, under the 10 MB limit
 
-    answer = submit_form(staff, {"scan": (scan_file(scan), "surat permohonan.pdf")})
+    answer = submit_form(staff, {"scan": (BytesIO(scan), "surat permohonan.pdf")})
 
     assert answer.status_code == 302
     code = code_from_location(answer)
@@ -158,12 +162,6 @@ def test_a_scanned_pdf_is_kept_and_staff_can_download_it(web: WebEnv) -> None:
     assert download.data == scan
     assert download.mimetype == "application/pdf"
     assert f"{code}-surat-permohonan.pdf" in download.headers["Content-Disposition"]
-
-
-def scan_file(content: bytes) -> Any:
-    from io import BytesIO
-
-    return BytesIO(content)
 
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
@@ -180,7 +178,7 @@ PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08
 ])
 def test_a_scan_that_is_not_a_pdf_is_refused_and_nothing_is_provisioned(
         web: WebEnv, content: bytes, name: str, words: str) -> None:
-    answer = submit_form(web.as_role("staf"), {"scan": (scan_file(content), name)})
+    answer = submit_form(web.as_role("staf"), {"scan": (BytesIO(content), name)})
 
     assert answer.status_code == 400
     assert invalid_fields(answer) == {"scan"}
@@ -194,7 +192,7 @@ def test_a_scan_over_the_configured_limit_is_refused_with_the_field_named(
     env = web_factory(web={"max_upload_mb": 1})
     big = padded_pdf(1024 * 1024 + 300 * 1024)
 
-    answer = submit_form(env.as_role("staf"), {"scan": (scan_file(big), "besar.pdf")})
+    answer = submit_form(env.as_role("staf"), {"scan": (BytesIO(big), "besar.pdf")})
 
     assert answer.status_code == 400
     assert invalid_fields(answer) == {"scan"}
@@ -208,7 +206,7 @@ def test_a_body_far_over_the_limit_is_cut_off_before_it_is_read(
     env = web_factory(web={"max_upload_mb": 1})
     huge = padded_pdf(3 * 1024 * 1024)
 
-    answer = submit_form(env.as_role("staf"), {"scan": (scan_file(huge), "besar.pdf")})
+    answer = submit_form(env.as_role("staf"), {"scan": (BytesIO(huge), "besar.pdf")})
 
     assert answer.status_code == 413
     assert "terlalu besar" in text_of(answer)
@@ -329,8 +327,6 @@ def test_kabid_returns_a_draft_with_a_note_that_staff_then_read(web: WebEnv) -> 
 
 def upload_signed(browser: Browser, code: str, content: bytes, name: str = "ttd.pdf"
                   ) -> TestResponse:
-    from io import BytesIO
-
     return browser.post(f"/permohonan/{code}/tandatangan",
                         {"signed": (BytesIO(content), name)}, form_page=f"/permohonan/{code}",
                         content_type="multipart/form-data")
@@ -352,8 +348,6 @@ def test_kadis_uploads_the_signed_pdf_once(web: WebEnv) -> None:
 
     assert web.state_of(code) == "signed"
     assert "Surat bertanda tangan tersimpan." in flashes(after)
-    import hashlib
-
     assert hashlib.sha256(signed).hexdigest() in text_of(after)
     again = detail_after(kadis, upload_signed(kadis, code, minimal_pdf("Versi lain")))
     assert any("sudah ditandatangani" in message for message in flashes(again))
@@ -478,6 +472,21 @@ def test_the_dashboard_counts_requests_by_state(
     assert sum(counts.values()) == 2
 
 
+def test_the_dashboard_counts_follow_every_change(
+        web: WebEnv, make_request: Callable[..., dict[str, Any]]) -> None:
+    code = web.submit(make_request())
+    staff = web.as_role("staf")
+    assert tile_counts(staff.get("/dasbor"))["Draf surat siap"] == 1
+
+    web.services.letters.review(code, approve=True, note="", actor="hendra", role=Role.KABID)
+    after_review = tile_counts(staff.get("/dasbor"))
+    web.submit(make_request(start="2026-11-25T09:00", end="2026-11-25T10:00"))
+    after_new = tile_counts(staff.get("/dasbor"))
+
+    assert (after_review["Draf surat siap"], after_review["Diparaf Kabid"]) == (0, 1)
+    assert (after_new["Draf surat siap"], after_new["Diparaf Kabid"]) == (1, 1)
+
+
 def test_the_dashboard_shows_the_soonest_meetings_first(
         web: WebEnv, make_request: Callable[..., dict[str, Any]]) -> None:
     later = web.submit(make_request(start="2026-11-27T09:00", end="2026-11-27T10:00"))
@@ -498,7 +507,8 @@ def sla_badge_of(response: TestResponse, code: str) -> str:
     raise AssertionError(f"{code} not listed")
 
 
-def test_a_request_stuck_in_scheduling_turns_late_after_fifteen_minutes(web_factory: WebFactory) -> None:
+def test_a_request_stuck_in_scheduling_turns_late_after_fifteen_minutes(
+        web_factory: WebFactory) -> None:
     web = web_factory(zoom=ZOOM_DOWN_FAST)
     set_sandbox_faults(web.sandbox, fail_next=50)  # Zoom down: the request waits in scheduling
     staff = web.as_role("staf")
@@ -585,6 +595,8 @@ def test_the_list_filters_by_state_agency_text_and_date(
                                                                        codes["gizi"]}
     assert list_all(staff, f"q={codes['rakor']}") == [codes["rakor"]]
     assert list_all(staff, "q=tidak-ada-yang-cocok") == []
+    assert list_all(staff, "q=%25") == []  # typed "%" and "_" are not wildcards
+    assert list_all(staff, "q=_") == []
     assert list_all(staff, f"dari=bukan-tanggal&opd={AGENCY_A}&status=draft_ready") == [
         codes["lain3"], codes["lain2"], codes["lain1"], codes["rakor"], codes["stunting"]]
 
@@ -620,6 +632,34 @@ def test_the_list_marks_the_active_filter(several: tuple[WebEnv, dict[str, str]]
 
     assert '<option value="reviewed" selected>' in page
     assert 'name="q" value="Gizi"' in page
+
+
+def test_the_filtered_list_is_answered_from_an_index_without_sorting(
+        web: WebEnv, make_request: Callable[..., dict[str, Any]]) -> None:
+    if not web.services.db.is_sqlite:
+        pytest.skip("the query plan checked here is SQLite's")
+    web.submit(make_request())
+    engine = web.services.db.engine
+    seen: list[tuple[str, Any]] = []
+
+    def record(conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "FROM requests" in statement:
+            seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        page = web.as_role("staf").get(f"/permohonan?status=draft_ready&opd={AGENCY_A}&q=rapat")
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert page.status_code == 200
+
+    [(rows, parameters)] = [(sql, params) for sql, params in seen if "ORDER BY" in sql
+                            and "LIMIT" in sql]
+    with engine.connect() as connection:
+        plan = " ".join(str(step[-1]) for step in connection.exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {rows}", parameters))
+    assert "ix_requests_agency_state_start" in plan
+    assert "TEMP B-TREE" not in plan
 
 
 def test_meeting_rows_are_not_left_behind_by_a_refused_form(web: WebEnv) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 import web_support
@@ -26,6 +27,8 @@ from zoomsvc.store import accounts
 from zoomsvc.web.auth import ADDRESS_LIMIT, hash_password
 
 web_factory, web = web_support.web_factory, web_support.web  # fixtures
+# Every test here runs on the test database: CI repeats them on PostgreSQL.
+pytestmark = pytest.mark.uses_db
 
 
 def flash_text(response: TestResponse) -> list[str]:
@@ -159,7 +162,10 @@ def test_the_session_cookie_is_secure_and_hsts_is_sent_behind_https(
 
 # --- signing in -------------------------------------------------------------------------------
 
-def failed_login(browser: Browser, username: str, password: str = "salah-sekali") -> TestResponse:
+WRONG = "salah-sekali"
+
+
+def failed_login(browser: Browser, username: str, password: str = WRONG) -> TestResponse:
     return browser.login(username, password)
 
 
@@ -267,8 +273,6 @@ def test_a_password_change_ends_the_other_sessions(web: WebEnv) -> None:
     "/\t/evil.example", "javascript:alert(1)", "evil.example",
 ])
 def test_sign_in_never_redirects_to_another_site(web: WebEnv, target: str) -> None:
-    from urllib.parse import quote
-
     answer = web.browser().login("rina", next_url=quote(target, safe=""))
 
     assert answer.status_code == 302

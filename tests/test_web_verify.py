@@ -15,7 +15,11 @@ import pytest
 import web_support
 from web_support import AGENCY_A, WebEnv, text_of
 
+from zoomsvc.store import listing
+
 web_factory, web = web_support.web_factory, web_support.web  # fixtures
+# Every test here runs on the test database: CI repeats them on PostgreSQL.
+pytestmark = pytest.mark.uses_db
 
 CONTACT = {"name": "Rina Handayani", "phone": "0812-5500-1234",
            "email": "rina@dinkes.example.go.id"}
@@ -57,8 +61,6 @@ def test_the_page_shows_nothing_private(signed: tuple[WebEnv, str, bytes]) -> No
     letter = env.services.letters.current(code)
     assert letter is not None
     with env.services.db.session() as session:
-        from zoomsvc.store import listing
-
         request = listing.request_detail(session, code)
         assert request is not None
         [meeting] = [m for m in request.meetings if m.status == "live"]

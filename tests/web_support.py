@@ -25,8 +25,7 @@ from werkzeug.test import TestResponse
 
 from zoomsvc.config import Config, build_config, demo_document
 from zoomsvc.services import Services
-from zoomsvc.store import Database
-from zoomsvc.store import accounts, listing
+from zoomsvc.store import Database, accounts, listing
 from zoomsvc.store.migrate import upgrade
 from zoomsvc.tokens import issue_api_token
 from zoomsvc.web import auth, create_app
@@ -65,9 +64,8 @@ ACCOUNTS = {
     "opd_b": Account("disdik", "Operator Dinas Pendidikan", Role.OPD, AGENCY_B),
     "admin": Account("admin", "Administrator", Role.ADMIN),
 }
-STAFF_KEYS = ("staf", "subkoordinator", "kabid", "kadis", "admin")
-ENTRY_KEYS = ("staf", "subkoordinator")
-CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"'
+                        r'|value="([^"]+)"[^>]*name="csrf_token"')
 
 
 def csrf_token_in(page: str) -> str:

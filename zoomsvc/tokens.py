@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import jwt
 
@@ -46,13 +45,14 @@ class DownloadClaims:
 def _decode(secret: str, token: str, audience: str, now: datetime | None) -> dict[str, object]:
     if not secret:
         raise TokenInvalid("kunci penandatangan belum diatur (web.secret_key)")
-    options: dict[str, Any] = {"require": ["exp", "iat", "aud"]}
-    if now is not None:
-        # Expiry is judged on the service's clock, the one the token was issued with.
-        options.update(verify_exp=False, verify_iat=False)
+    # With ``now``, expiry is judged on the service's clock (the one the token was issued with),
+    # below; without it, PyJWT judges it on the wall clock.
+    wall_clock = now is None
     try:
-        claims: dict[str, object] = jwt.decode(token, secret, algorithms=[ALGORITHM],
-                                               audience=audience, options=options)
+        claims: dict[str, object] = jwt.decode(
+            token, secret, algorithms=[ALGORITHM], audience=audience,
+            options={"require": ["exp", "iat", "aud"], "verify_exp": wall_clock,
+                     "verify_iat": wall_clock})
     except jwt.ExpiredSignatureError as exc:
         raise TokenInvalid("token sudah kedaluwarsa") from exc
     except jwt.InvalidTokenError as exc:

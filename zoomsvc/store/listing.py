@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from zoomsvc.store.models import AuditEvent, Letter, Meeting, Request
@@ -23,12 +25,29 @@ class RequestFilter:
     start_until: datetime | None = None
 
 
+# Counting every request by state reads the whole state index (6 ms at 100,000 requests on
+# SQLite, on every dashboard view). A state changes only together with an appended audit event
+# (records.transition), so the counts are kept until the trail's last sequence number moves.
+_COUNTS: weakref.WeakKeyDictionary[Any, dict[str | None, tuple[int, dict[str, int]]]] = (
+    weakref.WeakKeyDictionary())
+_COUNTS_LOCK = threading.Lock()
+
+
 def count_by_state(session: Session, agency: str | None = None) -> dict[str, int]:
     """How many requests are in each state (of one agency, when given)."""
+    version = session.scalar(select(func.max(AuditEvent.seq))) or 0
+    engine = session.get_bind()
+    with _COUNTS_LOCK:
+        known = _COUNTS.get(engine, {}).get(agency)
+    if known is not None and known[0] == version:
+        return dict(known[1])
     query = select(Request.state, func.count()).group_by(Request.state)
     if agency is not None:
         query = query.where(Request.agency == agency)
-    return {state: count for state, count in session.execute(query)}
+    counts = {state: count for state, count in session.execute(query)}
+    with _COUNTS_LOCK:
+        _COUNTS.setdefault(engine, {})[agency] = (version, counts)
+    return dict(counts)
 
 
 def _filtered(query: Select[Any], flt: RequestFilter) -> Select[Any]:
@@ -41,17 +60,22 @@ def _filtered(query: Select[Any], flt: RequestFilter) -> Select[Any]:
     if flt.start_until:
         query = query.where(Request.start_at < flt.start_until)
     if flt.text:
-        pattern = f"%{flt.text.strip()}%"
-        query = query.where(or_(Request.topic.ilike(pattern), Request.code.ilike(pattern),
-                                Request.letter_number.ilike(pattern)))
+        # What was typed is matched literally: "_" and "%" are not wildcards here.
+        typed = flt.text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{typed}%"
+        query = query.where(or_(Request.topic.ilike(pattern, escape="\\"),
+                                Request.code.ilike(pattern, escape="\\"),
+                                Request.letter_number.ilike(pattern, escape="\\")))
     return query
 
 
 def list_requests(session: Session, flt: RequestFilter, *, page: int, per_page: int,
-                  soonest_first: bool = False) -> tuple[list[Request], int]:
+                  soonest_first: bool = False, count: bool = True) -> tuple[list[Request], int]:
     """One page of requests (newest meeting first, or soonest first) and the total matching
-    the filter."""
-    total: int = session.scalar(_filtered(select(func.count()).select_from(Request), flt)) or 0
+    the filter (-1 when ``count`` is False: a page without a pager need not count)."""
+    total: int = -1
+    if count:
+        total = session.scalar(_filtered(select(func.count()).select_from(Request), flt)) or 0
     order = ((Request.start_at.asc(), Request.id.asc()) if soonest_first
              else (Request.start_at.desc(), Request.id.desc()))
     rows: list[Request] = list(session.scalars(
@@ -86,7 +110,18 @@ def meetings_on(session: Session, start: datetime, end: datetime) -> list[Meetin
         .options(selectinload(Meeting.request)).order_by(Meeting.start_at)))
 
 
+# A loose index scan: one seek on the agency index per agency, where SELECT DISTINCT reads every
+# request (5 ms at 100,000 requests on SQLite, on every page of the list).
+_AGENCIES_IN_USE = text(
+    "WITH RECURSIVE found(name) AS ("
+    " SELECT min(agency) FROM requests"
+    " UNION ALL"
+    " SELECT (SELECT min(agency) FROM requests WHERE agency > found.name) FROM found"
+    " WHERE found.name IS NOT NULL)"
+    " SELECT name FROM found WHERE name IS NOT NULL ORDER BY name")
+
+
 def agencies_in_use(session: Session) -> list[str]:
     """Agencies that have requests, for the list filter."""
-    return list(session.scalars(select(Request.agency).distinct().order_by(Request.agency)))
+    return list(session.scalars(_AGENCIES_IN_USE))
 

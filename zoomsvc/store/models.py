@@ -58,7 +58,14 @@ class Request(Base):
     """A permohonan: one incoming letter of one agency (OPD) asking for a Zoom meeting."""
 
     __tablename__ = "requests"
-    __table_args__ = (UniqueConstraint("agency", "letter_number", name="uq_request_letter"),)
+    __table_args__ = (
+        UniqueConstraint("agency", "letter_number", name="uq_request_letter"),
+        # The request list and the portal: filter by agency and/or state, newest meeting first,
+        # answered from the index alone (migration 0005).
+        Index("ix_requests_agency_state_start", "agency", "state", "start_at"),
+        Index("ix_requests_state_start", "state", "start_at"),
+        Index("ix_requests_agency_start", "agency", "start_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
@@ -100,7 +107,9 @@ class Meeting(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"))
+    # Indexed (0005): a request's page loads its meetings by request_id; the partial unique
+    # index below covers only pending and live meetings.
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), index=True)
     marker: Mapped[str] = mapped_column(String(20), index=True)
     host: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20))  # intent | live | deleted | gone_outside

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import lru_cache
 
 from zoomsvc.workflow import State, sla_of_state
 
@@ -24,12 +25,18 @@ class SlaStatus:
         return "Terlambat" if self.late else "Tepat waktu"
 
 
+@lru_cache(maxsize=64)
+def _limit(state: str) -> tuple[str, timedelta] | None:
+    """The Mutu Baku of a state (looked up once: list pages ask for every row)."""
+    try:
+        return sla_of_state(State(state))
+    except ValueError:
+        return None
+
+
 def sla_status(state: str, since: datetime, now: datetime) -> SlaStatus:
     """Whether the request has waited in ``state`` longer than the SOP allows."""
-    try:
-        limit = sla_of_state(State(state))
-    except ValueError:
-        limit = None
+    limit = _limit(state)
     if limit is None:
         return SlaStatus(None, None)
     step, span = limit
