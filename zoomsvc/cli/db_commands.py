@@ -40,10 +40,11 @@ def db_backup(app: AppContext, target: Path) -> None:
     if not source_path or source_path == ":memory:":
         raise Failure("basis data SQLite ini tidak berada di berkas")
     target.parent.mkdir(parents=True, exist_ok=True)
-    # The online backup API copies a consistent snapshot page by page while writers continue.
+    # One step of the online backup API copies a consistent (WAL) snapshot while writers go
+    # on; copying in several steps would restart whenever another connection writes between.
     with closing(sqlite3.connect(source_path)) as source, \
             closing(sqlite3.connect(str(target))) as copy:
-        source.backup(copy, pages=1024)
+        source.backup(copy)
     with closing(sqlite3.connect(str(target))) as check:
         verdict = check.execute("PRAGMA integrity_check").fetchone()[0]
     if verdict != "ok":

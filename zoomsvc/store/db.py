@@ -60,7 +60,11 @@ class Database:
     def allocation(self) -> Iterator[Session]:
         """A transaction that no other allocation interleaves with, in any process."""
         with self._writer() as session, session.begin():
-            if not self.is_sqlite:
+            if self.is_sqlite:
+                # The session begins lazily: start BEGIN IMMEDIATE now, so that the block is
+                # entered only once the lock is held, as with PostgreSQL below.
+                session.connection()
+            else:
                 session.execute(text("SELECT pg_advisory_xact_lock(:key)"),
                                 {"key": ALLOCATION_LOCK_KEY})
             yield session

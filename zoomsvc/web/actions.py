@@ -154,7 +154,7 @@ def resolve_flag(code: str, flag_id: int) -> ResponseReturnValue:
     user = current_user()
     assert user is not None
     svc = services()
-    with svc.db.session() as session:
+    with svc.db.allocation() as session:  # a write: take the writer lock
         closed = lifecycle_records.resolve_attention(session, flag_id, by=user.username,
                                                      now=svc.clock())
     flash("Catatan perhatian ditandai selesai." if closed else "Catatan itu sudah ditutup.",

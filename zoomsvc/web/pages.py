@@ -113,7 +113,7 @@ def new_request() -> ResponseReturnValue:
             else:
                 if scan is not None:
                     sha = FileStore(config.letters.files_dir).put(scan)
-                    with svc.db.session() as session:
+                    with svc.db.allocation() as session:  # a write: take the writer lock
                         rec.attach_scan(session, result.code, sha)
                 _flash_outcome(result.code, result.outcome, result.created,
                                draft.error if draft else None)

@@ -1,0 +1,142 @@
+"""The migrations (``zoomsvc.store.migrations``): from an empty database to the newest schema and
+back, on SQLite and (with ``ZOOMSVC_TEST_DATABASE_URL``) on PostgreSQL, and the schema they make
+is exactly the one the models describe."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError
+
+from zoomsvc.store import Database
+from zoomsvc.store.db import SCHEMA_TABLES
+from zoomsvc.store.migrate import MIGRATIONS, current_revision, head_revision, is_current, upgrade
+from zoomsvc.store.models import Base, Meeting, Request
+
+pytestmark = pytest.mark.uses_db  # CI runs these again on PostgreSQL
+
+
+@pytest.fixture
+def empty(db_url: str) -> Iterator[Database]:
+    """A database with no schema at all (a new SQLite file, or a new PostgreSQL schema)."""
+    database = Database(db_url)
+    yield database
+    database.dispose()
+
+
+def alembic_config(database: Database) -> AlembicConfig:
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["database"] = database
+    return config
+
+
+def schema_drift(database: Database) -> list[Any]:
+    """What autogenerate would write to bring the database to the models: nothing, ideally."""
+    with database.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, Base.metadata))
+
+
+def tables(database: Database) -> set[str]:
+    return set(inspect(database.engine).get_table_names())
+
+
+def test_an_empty_database_upgraded_to_head_matches_the_models_exactly(empty: Database) -> None:
+    assert current_revision(empty) is None
+    assert not is_current(empty)
+
+    before, after = upgrade(empty)
+
+    assert (before, after) == (None, head_revision())
+    assert is_current(empty)
+    assert empty.missing_tables() == []
+    assert tables(empty) == set(SCHEMA_TABLES)
+    assert schema_drift(empty) == []
+
+
+def test_downgrading_to_base_removes_everything_and_upgrading_again_restores_it(
+        empty: Database) -> None:
+    config = alembic_config(empty)
+    upgrade(empty)
+
+    command.downgrade(config, "base")
+
+    assert current_revision(empty) is None
+    assert tables(empty) <= {"alembic_version"}
+    upgrade(empty)
+    assert is_current(empty)
+    assert schema_drift(empty) == []
+
+
+def test_every_migration_steps_down_and_up_again_one_at_a_time(empty: Database) -> None:
+    config = alembic_config(empty)
+    revisions = [r.revision for r in ScriptDirectory(str(MIGRATIONS)).walk_revisions()]
+    assert revisions[0] == head_revision()
+    assert len(revisions) == len(set(revisions))  # one line of history, no branches
+    upgrade(empty)
+    for revision in revisions:
+        assert current_revision(empty) == revision
+        command.downgrade(config, "-1")
+    assert current_revision(empty) is None
+    for revision in reversed(revisions):
+        command.upgrade(config, "+1")
+        assert current_revision(empty) == revision
+    assert schema_drift(empty) == []
+
+
+def test_upgrading_a_current_database_changes_nothing(empty: Database) -> None:
+    upgrade(empty)
+    assert upgrade(empty) == (head_revision(), head_revision())
+    assert schema_drift(empty) == []
+
+
+def partial_predicate(database: Database) -> str:
+    """The WHERE of the index that allows one active meeting per request, as reflected."""
+    found = [i for i in inspect(database.engine).get_indexes("meetings")
+             if i["name"] == "uq_meeting_active_request"]
+    assert len(found) == 1
+    assert found[0]["unique"]
+    assert found[0]["column_names"] == ["request_id"]
+    options = found[0].get("dialect_options", {})
+    where = options.get("sqlite_where", options.get("postgresql_where"))
+    return " ".join(str(where).replace('"', "").split())
+
+
+def test_the_migrated_schema_refuses_a_second_active_meeting_per_request(empty: Database) -> None:
+    # compare_metadata does not compare an index's WHERE, so the partial index is checked here:
+    # its predicate as the database reflects it, and what it refuses and allows.
+    upgrade(empty)
+    predicate = partial_predicate(empty)
+    assert "status" in predicate
+    assert "intent" in predicate
+    assert "live" in predicate
+    at = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
+
+    def meeting(request_id: int, status: str) -> Meeting:
+        return Meeting(request_id=request_id, marker="ZM-2026-0001", host="zoom1", status=status,
+                       start_at=at, end_at=at + timedelta(hours=1), created_at=at)
+
+    with empty.session() as session:
+        request = Request(code="ZM-2026-0001", agency="Dinas Kesehatan", letter_number="440/1",
+                          letter_date=date(2026, 11, 20), subject="s", topic="t", agenda="",
+                          start_at=at, end_at=at + timedelta(hours=1), participants=10,
+                          contact_name="c", contact_phone="p", contact_email="e@example.go.id",
+                          state="scheduling", state_since=at, created_at=at)
+        session.add(request)
+        session.flush()
+        request_id = request.id
+        session.add_all([meeting(request_id, "deleted"), meeting(request_id, "gone_outside"),
+                         meeting(request_id, "live")])
+    for second in ("intent", "live"):
+        with pytest.raises(IntegrityError), empty.session() as session:
+            session.add(meeting(request_id, second))
