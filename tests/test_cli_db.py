@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import toml_text
 from click.testing import CliRunner, Result
-from test_cli_provision import toml_text
 
 from zoomsvc.cli import cli, db_commands
 from zoomsvc.config import demo_document

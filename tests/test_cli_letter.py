@@ -14,12 +14,13 @@ import shutil
 import tomllib
 import zipfile
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from cli_support import toml_text, workday
 from click.testing import CliRunner, Result
 from icalendar import Calendar
 from test_letters_service import docx_text, minimal_pdf
@@ -39,41 +40,6 @@ def sandbox() -> Iterator[SandboxServer]:
     """A sandbox on the wall clock, like the commands."""
     with SandboxServer(SandboxOptions()) as server:
         yield server
-
-
-def workday(days_ahead: int = 2) -> date:
-    """A working day at least ``days_ahead`` days from today (agency time)."""
-    day = datetime.now(WITA).date() + timedelta(days=days_ahead)
-    while day.isoweekday() > 5:
-        day += timedelta(days=1)
-    return day
-
-
-def toml_text(document: dict[str, Any]) -> str:
-    """A configuration document as TOML (strings, numbers, booleans, lists, tables)."""
-    lines: list[str] = []
-
-    def value(item: object) -> str:
-        if isinstance(item, bool):
-            return "true" if item else "false"
-        if isinstance(item, int | float | str):
-            return json.dumps(item)  # JSON's numbers and string escapes are valid TOML
-        if isinstance(item, list):
-            return "[" + ", ".join(value(i) for i in item) + "]"
-        raise TypeError(f"no TOML form for {item!r}")
-
-    def table(prefix: str, mapping: dict[str, Any]) -> None:
-        nested = {k: v for k, v in mapping.items() if isinstance(v, dict) or (
-            isinstance(v, list) and v and all(isinstance(i, dict) for i in v))}
-        lines.extend(f"{k} = {value(v)}" for k, v in mapping.items() if k not in nested)
-        for key, item in nested.items():
-            name = f"{prefix}.{key}" if prefix else key
-            for entry in item if isinstance(item, list) else [item]:
-                lines.append(f"\n[[{name}]]" if isinstance(item, list) else f"\n[{name}]")
-                table(name, entry)
-
-    table("", document)
-    return "\n".join(lines) + "\n"
 
 
 @pytest.fixture

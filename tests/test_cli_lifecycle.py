@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import toml_text
 from click.testing import CliRunner, Result
-from test_cli_provision import toml_text
-from test_lifecycle_support import (
+from lifecycle_support import (
     ZOOM2,
     live_on_sandbox,
     meeting_status,

@@ -24,10 +24,10 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from cli_support import workday
 from conftest import NOW
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
-from test_cli_provision import workday
 
 from zoomsvc.config import build_config
 from zoomsvc.services import Services

@@ -13,8 +13,7 @@ from typing import Any
 
 import pytest
 from conftest import NOW, Clock
-from sqlalchemy import func, select
-from test_lifecycle_support import (
+from lifecycle_support import (
     ZOOM2,
     add_meeting,
     add_request,
@@ -26,6 +25,7 @@ from test_lifecycle_support import (
     seed,
     state_of,
 )
+from sqlalchemy import func, select
 
 from zoomsvc.config import Config
 from zoomsvc.lifecycle import Cleaner

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import responses
 from conftest import NOW
-from test_lifecycle_support import add_meeting, add_request, meeting_status, state_of
+from lifecycle_support import add_meeting, add_request, meeting_status, state_of
 from zoom_support import (
     API,
     PER_SECOND_MESSAGE,

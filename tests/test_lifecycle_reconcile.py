@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import NOW, Clock
-from test_lifecycle_support import (
+from lifecycle_support import (
     ZOOM1,
     ZOOM2,
     add_meeting,

@@ -13,7 +13,7 @@ from conftest import NOW, Clock
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_wtf.csrf import CSRFProtect
-from test_lifecycle_support import (
+from lifecycle_support import (
     SECRET,
     add_meeting,
     add_request,

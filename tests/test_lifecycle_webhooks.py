@@ -12,8 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import NOW, Clock
-from sqlalchemy import select
-from test_lifecycle_support import (
+from lifecycle_support import (
     SECRET,
     ZOOM1,
     add_meeting,
@@ -23,6 +22,7 @@ from test_lifecycle_support import (
     meeting_status,
     signed,
 )
+from sqlalchemy import select
 
 from zoomsvc.lifecycle import PoolFacts, handle_webhook
 from zoomsvc.store import Database
