@@ -197,7 +197,7 @@ class LetterService:
             request = self._request(session, code)
             letter = self._signed_letter(session, request)
             rec.transition(session, request, State.SENT, actor=actor, role=role, now=now,
-                           note=f"dikirim ke {sent_to}")
+                           note=f"dikirim ke {sent_to}" if "@" in sent_to else sent_to)
             letter.sent_at, letter.sent_to, letter.status = now, sent_to, "sent"
             return letter
 
