@@ -1,0 +1,24 @@
+"""The explicit package list in pyproject.toml covers every package of the source tree."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_python_package_under_zoomsvc_is_listed_for_the_wheel() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(project["tool"]["setuptools"]["packages"])
+    found = {".".join(init.parent.relative_to(ROOT).parts)
+             for init in (ROOT / "zoomsvc").rglob("__init__.py")}
+    assert found - listed == set()
+
+
+def test_the_packages_kept_outside_zoomsvc_are_mapped_to_their_folders() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    mapping = project["tool"]["setuptools"]["package-dir"]
+    assert mapping == {"zoomsvc.examples": "examples", "zoomsvc.letter_templates": "templates"}
+    assert (ROOT / "templates" / "surat_tanggapan.docx").is_file()
+    assert (ROOT / "examples" / "permohonan.json").is_file()
