@@ -51,7 +51,7 @@ class RequestForm(FlaskForm):
     contact_email = StringField("E-mail narahubung", validators=[DataRequired(REQUIRED),
                                                                   Length(max=200)])
     host = SelectField("Akun Zoom", validators=[Optional()], validate_choice=False)
-    scan = FileField("Pindaian surat permohonan (PDF, maks. 10 MB)")
+    scan = FileField("Pindaian surat permohonan (PDF)")  # the view adds the configured limit
 
 
 class ReviewForm(FlaskForm):

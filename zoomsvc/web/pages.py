@@ -90,6 +90,8 @@ def new_request() -> ResponseReturnValue:
     config = svc.config
     form = RequestForm()
     form.agency.choices = [(o.name, o.name) for o in config.opd] or None
+    form.scan.label.text = (f"Pindaian surat permohonan (PDF, maks. "
+                            f"{config.web.max_upload_mb} MB)")
     form.host.choices = [("", "Pilih otomatis")] + [(h.user, f"{h.label} ({h.capacity} peserta)")
                                                      for h in config.zoom.hosts]
     if request.method == "POST" and form.validate_on_submit():
@@ -196,4 +198,5 @@ def detail(code: str) -> ResponseReturnValue:
             targets=targets, State=State, Role=Role, action=ActionForm(), review=ReviewForm(),
             flags=flags if user.role in STAFF_ROLES else [],
             sign=SignForm(), sla=sla_status(found.state, found.state_since, svc.clock()),
-            pdf_available=find_soffice() is not None)
+            pdf_available=find_soffice() is not None,
+            max_signed_mb=svc.config.letters.max_upload_mb)
