@@ -262,10 +262,7 @@ def web_environment(document: dict[str, Any], sandbox: SandboxServer, clock: Clo
     upgrade(services.db)
     add_accounts(services.db, clock)
     app = create_app(services=services)
-    # The per-address sign-in limit lives in the module; each app under test starts afresh.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(auth, "throttle", auth.AddressThrottle(auth.ADDRESS_LIMIT))
-        yield WebEnv(app, services, clock, sandbox, tmp_path)
+    yield WebEnv(app, services, clock, sandbox, tmp_path)
     services.db.dispose()
 
 

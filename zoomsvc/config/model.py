@@ -210,7 +210,9 @@ class SmtpSettings:
 
 @dataclass(frozen=True)
 class WebSettings:
-    """The web application and JSON API: signing key, cookies, link and token lifetimes."""
+    """The web application and JSON API: signing key, cookies, link and token lifetimes, the
+    sign-in throttle (``login_max_failures`` failures before an account's attempts must wait,
+    ``login_lockout_minutes`` the longest wait) and how many reverse proxies stand in front."""
 
     secret_key: str = field(default="", repr=False)
     base_url: str = "http://127.0.0.1:8000"
@@ -222,6 +224,7 @@ class WebSettings:
     login_lockout_minutes: int = 15
     max_upload_mb: int = 10
     page_size: int = 50
+    trusted_proxies: int = 0
 
 
 @dataclass(frozen=True)

@@ -232,7 +232,7 @@ def build_web(raw: Mapping[str, Any]) -> WebSettings:
     for name, low, high in (("session_hours", 1, 24 * 7), ("download_link_minutes", 1, 60 * 24 * 7),
                             ("api_token_days", 1, 730), ("login_max_failures", 1, 100),
                             ("login_lockout_minutes", 1, 24 * 60), ("max_upload_mb", 1, 50),
-                            ("page_size", 5, 500)):
+                            ("page_size", 5, 500), ("trusted_proxies", 0, 5)):
         if not low <= getattr(web, name) <= high:
             raise ConfigError(f"web.{name}", f"harus antara {low} dan {high}")
     if not web.base_url.startswith(("http://", "https://")):

@@ -32,13 +32,11 @@ def all_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.username)))
 
 
-def record_login_failure(user: User, now: datetime, max_failures: int,
-                         lock_until: datetime) -> None:
-    """Count a failed sign-in; lock the account once ``max_failures`` is reached."""
-    user.failed_logins += 1
-    if user.failed_logins >= max_failures:
-        user.locked_until = lock_until
-        user.failed_logins = 0
+def record_login_failure(user: User, failures: int, next_attempt: datetime | None) -> None:
+    """Store the account's count of failed sign-ins and when it may try again (the sign-in
+    throttle decides both)."""
+    user.failed_logins = failures
+    user.locked_until = next_attempt
 
 
 def record_login_success(user: User) -> None:

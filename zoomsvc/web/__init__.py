@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from zoomsvc.config import Config, load_config
 from zoomsvc.lifecycle.webhook_route import webhook_blueprint
@@ -47,8 +48,14 @@ def create_app(config: Config | None = None, services: Services | None = None,
     )
     if test_config:
         app.config.update(test_config)
-    app.extensions["zoomsvc"] = services or Services(config)
+    app.extensions["zoomsvc"] = services = services or Services(config)
+    if web.trusted_proxies:
+        # The client's address and scheme as the proxies saw them; only as many hops as are
+        # trusted, so a client cannot claim another address by sending the header itself.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=web.trusted_proxies, x_proto=web.trusted_proxies)
     security.install(app)
+    auth.install_signin_guard(app, services)
     install_template_helpers(app)
     webhooks = webhook_blueprint(context.services)
     for blueprint in (auth.bp, pages.bp, actions.bp, calendar_view.bp, portal.bp, verify.bp,

@@ -1,40 +1,47 @@
 """Signing in and out, the current user, and the role check every page goes through.
 
-Failed sign-ins are throttled twice: an account is locked for a while after repeated failures
-(stored, so it holds across workers), and one address may only fail so often per minute (in
-memory, per worker) so that guessing across many user names is slowed as well. Successful
-sign-ins do not count: a whole office behind one address signs in at 07.30.
+Failed sign-ins are throttled by :mod:`zoomsvc.web.signin_guard`: on failures only, per account
+with a growing delay that a browser the account signed in from before skips, and per address.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from zoomsvc.services import Services
 from zoomsvc.store import accounts
 from zoomsvc.store.models import User
 from zoomsvc.web.context import services
 from zoomsvc.web.forms import LoginForm
+from zoomsvc.web.signin_guard import Failures, SigninGuard
 from zoomsvc.workflow import Role
 
 bp = Blueprint("auth", __name__)
 F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
 STAFF_ROLES = (Role.STAF, Role.SUBKOORDINATOR, Role.KABID, Role.KADIS, Role.ADMIN)
-ADDRESS_LIMIT = 20  # sign-in attempts per address per minute
 # Compared against when the user name is unknown, so both paths take the same time.
 _DUMMY_HASH = generate_password_hash("zoomsvc-no-such-user")
-FAILED_LOGIN = ("Nama pengguna atau kata sandi salah, atau akun sedang dikunci sementara karena "
-                "terlalu banyak percobaan gagal.")
+FAILED_LOGIN = "Nama pengguna atau kata sandi salah, atau akunnya tidak aktif."
 
 
 @dataclass(frozen=True)
@@ -48,33 +55,18 @@ class CurrentUser:
     agency: str | None
 
 
-class AddressThrottle:
-    """At most ``limit`` failed attempts per address in a sliding minute."""
-
-    def __init__(self, limit: int, window: float = 60.0) -> None:
-        self.limit, self.window = limit, window
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, address: str, now: float) -> deque[float]:
-        hits = self._hits.setdefault(address, deque())
-        while hits and now - hits[0] > self.window:
-            hits.popleft()
-        return hits
-
-    def allow(self, address: str) -> bool:
-        """False when the address is over its limit of failures."""
-        with self._lock:
-            return len(self._recent(address, time.monotonic())) < self.limit
-
-    def failed(self, address: str) -> None:
-        """Count a failed attempt of the address."""
-        now = time.monotonic()
-        with self._lock:
-            self._recent(address, now).append(now)
+def install_signin_guard(app: Flask, svc: Services) -> None:
+    """Give the application its sign-in throttle (on the service's clock)."""
+    web = svc.config.web
+    app.extensions["zoomsvc_signin_guard"] = SigninGuard(
+        svc.clock, app.config["SECRET_KEY"], threshold=web.login_max_failures,
+        longest=timedelta(minutes=web.login_lockout_minutes),
+        secure_cookie=bool(app.config["SESSION_COOKIE_SECURE"]))
 
 
-throttle = AddressThrottle(ADDRESS_LIMIT)
+def signin_guard() -> SigninGuard:
+    """The sign-in throttle of the current application."""
+    return cast(SigninGuard, current_app.extensions["zoomsvc_signin_guard"])
 
 
 def hash_password(password: str) -> str:
@@ -130,42 +122,74 @@ def home_for(user: CurrentUser) -> str:
     return url_for("portal.index") if user.role == Role.OPD else url_for("pages.dashboard")
 
 
+def form_problems(form: LoginForm) -> list[str]:
+    """One Indonesian sentence per field the sign-in form refused, naming the field."""
+    problems = []
+    for field, longest in ((form.username, 80), (form.password, 200)):
+        if field.errors:
+            text = str(field.data or "")
+            problems.append(f"{field.label.text} wajib diisi." if not text.strip() else
+                            f"{field.label.text} paling panjang {longest} karakter.")
+    return problems
+
+
 @bp.route("/masuk", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
     """The sign-in form."""
     form = LoginForm()
-    if form.validate_on_submit():
-        address = request.remote_addr or "-"
-        if not throttle.allow(address):
-            abort(429)
-        svc = services()
-        now = svc.clock()
-        with svc.db.session() as db_session:
-            row = accounts.find_user(db_session, form.username.data or "")
-            good = check_password_hash(row.password_hash if row else _DUMMY_HASH,
-                                       form.password.data or "")
-            locked = row is not None and row.locked_until is not None and row.locked_until > now
-            if row is None or not good or not row.active or locked:
-                throttle.failed(address)
-                if row is not None and not locked:
-                    web = svc.config.web
-                    accounts.record_login_failure(
-                        row, now, web.login_max_failures,
-                        now + timedelta(minutes=web.login_lockout_minutes))
-                # One answer for every failure: a locked, disabled or unknown account must not
-                # be told apart from a wrong password (no guessing which user names exist).
-                flash(FAILED_LOGIN, "error")
-                return render_template("login.html", form=form), 401
+    if request.method == "POST" and not form.validate():
+        for problem in form_problems(form):
+            flash(problem, "error")
+        return render_template("login.html", form=form), 400
+    if request.method != "POST":
+        return render_template("login.html", form=form)
+    guard = signin_guard()
+    # ProxyFix (web.trusted_proxies) has put the client's own address here.
+    address = request.remote_addr or "-"
+    name = (form.username.data or "").strip().lower()
+    svc = services()
+    with svc.db.session() as db_session:
+        row = accounts.find_user(db_session, name)
+        device = guard.trusted_device(request.cookies, row.id) if row else None
+        failures = (Failures(row.failed_logins, row.locked_until) if row
+                    else guard.unknown_name(name))
+        refusal = guard.refusal(address, failures, trusted=device is not None)
+        if refusal is not None:
+            # The password is not even looked at: waiting is the only way forward.
+            flash(refusal.message, "error")
+            waiting = current_app.make_response((render_template("login.html", form=form), 429))
+            waiting.headers["Retry-After"] = str(refusal.retry_after)
+            return waiting
+        good = check_password_hash(row.password_hash if row else _DUMMY_HASH,
+                                   form.password.data or "")
+        if row is None or not good or not row.active:
+            guard.failed(address, device)
+            if device is None:
+                failures = guard.after_failure(failures)
+                if row is None:
+                    guard.set_unknown_name(name, failures)
+                else:
+                    accounts.record_login_failure(row, failures.count, failures.next_attempt)
+            # One answer for every failure: a disabled or unknown account must not be told
+            # apart from a wrong password (no guessing which user names exist).
+            flash(FAILED_LOGIN, "error")
+            return render_template("login.html", form=form), 401
+        if device is None:
+            # A known device's success leaves the account's count alone: an attacker's
+            # guesses keep their delay while the official signs in from their usual browser.
             accounts.record_login_success(row)
-            session.clear()  # a fresh session: no fixation
-            session.permanent = True
-            session["uid"] = row.id
-            # A password change ends the other sessions of that account.
-            session["ver"] = row.password_hash[-12:]
-            user = CurrentUser(row.id, row.username, row.full_name, Role(row.role), row.agency)
-        target = request.args.get("next", "")
-        return redirect(target if is_local_path(target) else home_for(user))
-    return render_template("login.html", form=form)
+        guard.succeeded(device)
+        session.clear()  # a fresh session: no fixation
+        session.permanent = True
+        session["uid"] = row.id
+        # A password change ends the other sessions of that account.
+        session["ver"] = row.password_hash[-12:]
+        user = CurrentUser(row.id, row.username, row.full_name, Role(row.role), row.agency)
+    target = request.args.get("next", "")
+    answer = redirect(target if is_local_path(target) else home_for(user))
+    cookie_name, value, options = guard.device_cookie(user.id)
+    answer.set_cookie(cookie_name, value, **options)
+    return answer
 
 
 @bp.post("/keluar")
