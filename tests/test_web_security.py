@@ -141,7 +141,8 @@ def test_the_session_cookie_is_http_only_and_same_site_lax(web: WebEnv) -> None:
     answer = web.browser().login("rina")
 
     cookies = set_cookies(answer)
-    assert len(cookies) == 2 and "zoomsvc_session" in cookies
+    assert len(cookies) == 2
+    assert "zoomsvc_session" in cookies
     assert any(name.startswith("zoomsvc_perangkat_") for name in cookies)
     for cookie in cookies.values():
         assert "HttpOnly" in cookie
