@@ -161,7 +161,10 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sample]:
     options = SandboxOptions(clock=lambda: NOW.timestamp() + time.time() - started)
     clock = Clock()
     with SandboxServer(options) as sandbox:
-        document = web_document(sandbox.url, f"sqlite:///{tmp / 'zoomsvc.db'}", tmp)
+        # Every role's browser fails to sign in as the same unknown name: more often than an
+        # account may fail before its attempts must wait (tests/test_web_signin_throttle.py).
+        document = web_document(sandbox.url, f"sqlite:///{tmp / 'zoomsvc.db'}", tmp,
+                                web={"login_max_failures": 20})
         with web_environment(document, sandbox, clock, tmp) as env:
             body: dict[str, Any] = {
                 "agency": "Dinas Kesehatan", "letter_date": "2026-11-20",
