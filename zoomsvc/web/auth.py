@@ -130,7 +130,7 @@ def form_problems(form: LoginForm) -> list[str]:
             text = str(field.data or "")
             problems.append(f"{field.label.text} wajib diisi." if not text.strip() else
                             f"{field.label.text} paling panjang {longest} karakter.")
-    return problems
+    return problems or ["Formulir masuk tidak sah; muat ulang halaman lalu coba lagi."]
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
