@@ -16,7 +16,7 @@ import pytest
 
 from zoomsvc.config import LetterSettings
 from zoomsvc.letters import converter as converter_module
-from zoomsvc.letters.converter import PdfConverter, converter_for
+from zoomsvc.letters.converter import PdfConverter, converter_for, docx_to_pdf
 from zoomsvc.letters.pdf import ServerUnavailable
 from zoomsvc.letters.pdfserver import PdfServer
 
@@ -155,3 +155,27 @@ def test_a_server_that_cannot_start_is_reported_and_leaves_nothing_behind(
                                  "uno: modul tidak ada")
     assert failing.pgid is None
     assert list(tmp_path.glob("zoomsvc-pdfserver-*")) == []
+
+
+def test_a_command_converting_one_letter_goes_one_shot_in_auto(
+        oneshot: Recorder, no_uno: list[str]) -> None:
+    assert docx_to_pdf(DOCX, LetterSettings(), once=True) == b"%PDF-oneshot"
+    assert no_uno == []  # no server was even looked for
+
+
+def test_a_command_still_uses_a_configured_converter_service(
+        oneshot: Recorder, monkeypatch: pytest.MonkeyPatch) -> None:
+    served = Recorder(b"%PDF-server")
+    monkeypatch.setattr(converter_module, "rpc_convert", served)
+    settings = LetterSettings(pdf_server="127.0.0.1:2003")
+
+    assert docx_to_pdf(DOCX, settings, once=True) == b"%PDF-server"
+    assert oneshot.calls == []
+
+
+def test_a_server_python_that_cannot_be_executed_is_reported(tmp_path: Path) -> None:
+    failing = PdfServer("/usr/bin/soffice", str(tmp_path / "no-such-python"), timeout_seconds=30)
+
+    with pytest.raises(ServerUnavailable, match="tidak dapat dijalankan"):
+        failing.convert(DOCX)
+    assert failing.pgid is None

@@ -71,7 +71,7 @@ def letter_pdf(app: AppContext, code: str, output: Path | None) -> None:
     if not draft.is_file():
         raise Failure(f"draf {code} belum ada: jalankan 'zoomsvc letter render {code}'")
     try:
-        pdf = docx_to_pdf(draft.read_bytes(), app.config.letters)
+        pdf = docx_to_pdf(draft.read_bytes(), app.config.letters, once=True)
     except PdfUnavailable as exc:
         raise Failure(str(exc)) from exc
     target = output or draft.with_suffix(".pdf")

@@ -15,6 +15,7 @@ import logging
 import os
 import threading
 import time
+from dataclasses import replace
 
 from zoomsvc.config import LetterSettings
 from zoomsvc.letters.pdf import ServerUnavailable, find_soffice, oneshot_pdf, require_soffice
@@ -108,8 +109,15 @@ def converter_for(settings: LetterSettings) -> PdfConverter:
         return _converters[key]
 
 
-def docx_to_pdf(docx: bytes, settings: LetterSettings) -> bytes:
-    """The PDF of a letter, converted as the settings say."""
+def docx_to_pdf(docx: bytes, settings: LetterSettings, *, once: bool = False) -> bytes:
+    """The PDF of a letter, converted as the settings say.
+
+    ``once``: the process converts this one letter and exits (a command): unless a converter
+    service is configured or the server is required, one LibreOffice started for it is quicker
+    than starting a server for a single letter.
+    """
+    if once and settings.pdf_converter == "auto" and not settings.pdf_server:
+        settings = replace(settings, pdf_converter="oneshot")
     return converter_for(settings).convert(docx)
 
 

@@ -249,12 +249,19 @@ class PdfServer:
         (work / "tmp").mkdir()
         command = server_command(self.python, self.soffice, port, uno_port, work / "profile",
                                  work / "tmp", self.timeout_seconds)
-        with (work / "server.log").open("wb") as log:
-            # A session of its own: a timeout or stop kills unoserver, oosplash and soffice.bin.
-            self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log,  # noqa: S603
-                                             stderr=subprocess.STDOUT, cwd=work,
-                                             env=server_env(), start_new_session=True)
-        self._work, self._address = work, f"127.0.0.1:{port}"
+        self._work = work
+        try:
+            with (work / "server.log").open("wb") as log:
+                # A session of its own: a timeout or stop kills unoserver, oosplash and
+                # soffice.bin together.
+                self._process = subprocess.Popen(  # noqa: S603 - fixed argv
+                    command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                    cwd=work, env=server_env(), start_new_session=True)
+        except OSError as exc:
+            self._kill()
+            raise ServerUnavailable(f"konverter PDF (LibreOffice) tidak dapat dijalankan: "
+                                    f"{exc}") from exc
+        self._address = f"127.0.0.1:{port}"
         self.starts += 1
         deadline = time.monotonic() + self.startup_seconds
         while not answers(self._address):
