@@ -19,7 +19,8 @@ from dataclasses import replace
 
 from zoomsvc.config import LetterSettings
 from zoomsvc.letters.pdf import ServerUnavailable, find_soffice, oneshot_pdf, require_soffice
-from zoomsvc.letters.pdfserver import PdfServer, rpc_convert, uno_python
+from zoomsvc.letters.pdfrpc import rpc_convert
+from zoomsvc.letters.pdfserver import PdfServer, uno_python
 
 MODES = ("auto", "server", "oneshot")
 RETRY_SECONDS = 300.0  # after a failed start, "auto" converts one-shot for this long

@@ -6,10 +6,10 @@ maintained tool for exactly this: it starts LibreOffice with a UNO listener and 
 conversions over XML-RPC on 127.0.0.1. The conversion itself needs LibreOffice's Python UNO
 bindings, which exist only for the interpreter LibreOffice was built against (on Debian
 ``python3-uno`` for ``/usr/bin/python3``), not for the service's virtualenv; so the server runs
-under a Python that has ``uno`` (found by :func:`uno_python`), loading unoserver from where the
-service has it installed, while the service itself talks plain XML-RPC and never imports UNO.
-Driving LibreOffice's own ``--accept`` listener over UNO directly would mean writing that bridge
-by hand, in a second interpreter, for the same result.
+under a Python that has ``uno`` (found by :func:`uno_python`), loading unoserver (pure Python)
+from where the service has it installed; the service itself talks plain XML-RPC (``pdfrpc``)
+and never imports UNO. Driving LibreOffice's own ``--accept`` listener over UNO directly would
+mean writing that bridge by hand, in that second interpreter, for the same result.
 
 :class:`PdfServer` owns one such server: started on the first conversion, in a session of its
 own with a fresh LibreOffice profile; a conversion over its time limit kills the whole process
@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
-import http.client
 import importlib.util
 import os
 import shutil
@@ -37,16 +36,13 @@ import sys
 import tempfile
 import threading
 import time
-import xmlrpc.client
 from pathlib import Path
 
 from zoomsvc.letters.pdf import PdfTimeout, PdfUnavailable, ServerUnavailable, seconds
+from zoomsvc.letters.pdfrpc import answers, rpc_convert
 
-API_VERSION = "3"  # unoserver's XML-RPC interface this client speaks
 STARTUP_SECONDS = 90.0  # unoserver itself waits 7 s before it listens; LibreOffice adds more
 GONE_SECONDS = 10.0  # how long a killed process group may take to disappear
-# Connection-level failures: the server is not (or no longer) there.
-LOST = (ConnectionError, http.client.HTTPException, xmlrpc.client.ProtocolError)
 
 
 def unoserver_path() -> str | None:
@@ -94,56 +90,6 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-class _TimedTransport(xmlrpc.client.Transport):
-    """XML-RPC over HTTP with a socket timeout (the standard transport has none)."""
-
-    def __init__(self, timeout_seconds: float) -> None:
-        super().__init__()
-        self._timeout = timeout_seconds
-
-    def make_connection(self, host: tuple[str, dict[str, str]] | str) -> http.client.HTTPConnection:
-        connection = super().make_connection(host)
-        connection.timeout = self._timeout
-        return connection
-
-
-def _proxy(address: str, timeout_seconds: float) -> xmlrpc.client.ServerProxy:
-    return xmlrpc.client.ServerProxy(f"http://{address}", allow_none=True,
-                                     transport=_TimedTransport(timeout_seconds))
-
-
-def rpc_convert(address: str, docx: bytes, timeout_seconds: float) -> bytes:
-    """The PDF of ``docx`` from the unoserver at ``address`` (``host:port``).
-
-    Raises PdfTimeout past the limit, ServerUnavailable when the server does not answer, and
-    PdfUnavailable when LibreOffice answered with an error.
-    """
-    try:
-        with _proxy(address, timeout_seconds) as proxy:
-            result = proxy.convert(None, xmlrpc.client.Binary(docx), None, "pdf", None, [],
-                                   True, None, None)
-    except TimeoutError as exc:
-        raise PdfTimeout(timeout_seconds) from exc
-    except xmlrpc.client.Fault as exc:
-        detail = str(exc.faultString).strip().splitlines()[-1:] or ["-"]
-        raise PdfUnavailable(f"LibreOffice gagal mengonversi surat: {detail[0]}") from exc
-    except (*LOST, OSError) as exc:
-        raise ServerUnavailable(f"konverter PDF di {address} tidak menjawab ({exc})") from exc
-    if not isinstance(result, xmlrpc.client.Binary) or not result.data.startswith(b"%PDF"):
-        raise PdfUnavailable("LibreOffice gagal mengonversi surat: hasilnya bukan PDF")
-    return result.data
-
-
-def answers(address: str) -> bool:
-    """Whether a unoserver of the expected interface answers at ``address``."""
-    try:
-        with _proxy(address, 5) as proxy:
-            info = proxy.info()
-    except (*LOST, OSError, xmlrpc.client.Fault):
-        return False
-    return isinstance(info, dict) and info.get("api") == API_VERSION
 
 
 def server_command(python: str, soffice: str, port: int, uno_port: int, profile: Path,
