@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from zoomsvc.letters import converter as converter_module
+from zoomsvc.letters.converter import PdfConverter
 from zoomsvc.letters.pdf import PdfUnavailable, find_soffice, oneshot_pdf
 from zoomsvc.letters.render import TEMPLATE_SCHEDULED, LetterRenderer, packaged_template
 from zoomsvc.letters.sample import sample_letter
@@ -72,3 +74,16 @@ def test_a_conversion_over_its_time_limit_is_stopped_and_says_the_limit(
     with pytest.raises(PdfUnavailable) as slow:
         oneshot_pdf(letter_docx, timeout_seconds=0.2)
     assert str(slow.value) == "konversi PDF melebihi batas waktu 0,2 detik"
+
+
+@needs_soffice
+def test_without_uno_bindings_auto_still_makes_the_pdf_one_shot(
+        monkeypatch: pytest.MonkeyPatch, letter_docx: bytes) -> None:
+    monkeypatch.setattr(converter_module, "uno_python", lambda _soffice: None)
+    converter = PdfConverter("auto", 180)
+
+    pdf = converter.convert(letter_docx)
+
+    assert pdf.startswith(b"%PDF")
+    assert converter.last_path == "oneshot"
+    assert converter.server is None
