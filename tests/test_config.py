@@ -107,6 +107,9 @@ def test_zoomsvc_config_env_names_the_file_when_no_option_is_given(
     ({"calendar": {"service_days": [0, 1]}}, "calendar.service_days"),
     ({"calendar": {"alternatives": 0}}, "calendar.alternatives"),
     ({"database": {"url": ""}}, "database.url"),
+    ({"letters": {"pdf_converter": "fast"}}, "letters.pdf_converter"),
+    ({"letters": {"pdf_server": "10.0.0.5:2003"}}, "letters.pdf_server"),
+    ({"letters": {"pdf_server": "2003"}}, "letters.pdf_server"),
     ({"opd": [{"name": "Dinas A"}, {"name": "dinas a"}]}, "opd[1].name"),
     ({"unknown": {}}, "unknown"),
 ])

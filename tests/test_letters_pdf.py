@@ -1,4 +1,7 @@
-"""DOCX → PDF with LibreOffice headless (``zoomsvc.letters.pdf``), when it is installed."""
+"""DOCX → PDF by a one-shot LibreOffice headless (``zoomsvc.letters.pdf``), when it is installed.
+
+The converter that stays running is tested in ``test_letters_pdfserver.py``.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from zoomsvc.letters.pdf import PdfUnavailable, docx_to_pdf, find_soffice
+from zoomsvc.letters import converter as converter_module
+from zoomsvc.letters.converter import PdfConverter
+from zoomsvc.letters.pdf import PdfUnavailable, find_soffice, oneshot_pdf
 from zoomsvc.letters.render import TEMPLATE_SCHEDULED, LetterRenderer, packaged_template
 from zoomsvc.letters.sample import sample_letter
 
@@ -24,7 +29,7 @@ def letter_docx() -> bytes:
 
 @needs_soffice
 def test_a_rendered_letter_converts_to_a_pdf(letter_docx: bytes) -> None:
-    pdf = docx_to_pdf(letter_docx, timeout_seconds=180)
+    pdf = oneshot_pdf(letter_docx, timeout_seconds=180)
 
     assert pdf.startswith(b"%PDF")
     assert b"%%EOF" in pdf[-1024:]
@@ -43,7 +48,7 @@ def test_without_libreoffice_on_path_the_error_says_so_in_indonesian(
 
     assert find_soffice() is None
     with pytest.raises(PdfUnavailable) as unavailable:
-        docx_to_pdf(letter_docx)
+        oneshot_pdf(letter_docx)
 
     message = str(unavailable.value)
     assert "LibreOffice tidak terpasang" in message
@@ -60,12 +65,25 @@ def test_when_which_finds_nothing_no_process_is_started(
 
     monkeypatch.setattr(subprocess, "run", no_run)
     with pytest.raises(PdfUnavailable, match="tidak terpasang"):
-        docx_to_pdf(letter_docx)
+        oneshot_pdf(letter_docx)
 
 
 @needs_soffice
 def test_a_conversion_over_its_time_limit_is_stopped_and_says_the_limit(
         letter_docx: bytes) -> None:
     with pytest.raises(PdfUnavailable) as slow:
-        docx_to_pdf(letter_docx, timeout_seconds=0.2)
+        oneshot_pdf(letter_docx, timeout_seconds=0.2)
     assert str(slow.value) == "konversi PDF melebihi batas waktu 0,2 detik"
+
+
+@needs_soffice
+def test_without_uno_bindings_auto_still_makes_the_pdf_one_shot(
+        monkeypatch: pytest.MonkeyPatch, letter_docx: bytes) -> None:
+    monkeypatch.setattr(converter_module, "uno_python", lambda _soffice: None)
+    converter = PdfConverter("auto", 180)
+
+    pdf = converter.convert(letter_docx)
+
+    assert pdf.startswith(b"%PDF")
+    assert converter.last_path == "oneshot"
+    assert converter.server is None

@@ -9,8 +9,9 @@ import click
 
 from zoomsvc.cli.context import AppContext, Failure, pass_app
 from zoomsvc.letters.assemble import OfficialDataMissing
+from zoomsvc.letters.converter import docx_to_pdf
 from zoomsvc.letters.mail import MailFailed
-from zoomsvc.letters.pdf import PdfUnavailable, docx_to_pdf
+from zoomsvc.letters.pdf import PdfUnavailable
 from zoomsvc.letters.render import TemplateCheckError
 from zoomsvc.letters.service import LetterRefused
 from zoomsvc.workflow import Role, TransitionRefused
@@ -70,7 +71,7 @@ def letter_pdf(app: AppContext, code: str, output: Path | None) -> None:
     if not draft.is_file():
         raise Failure(f"draf {code} belum ada: jalankan 'zoomsvc letter render {code}'")
     try:
-        pdf = docx_to_pdf(draft.read_bytes(), app.config.letters.pdf_timeout_seconds)
+        pdf = docx_to_pdf(draft.read_bytes(), app.config.letters, once=True)
     except PdfUnavailable as exc:
         raise Failure(str(exc)) from exc
     target = output or draft.with_suffix(".pdf")

@@ -10,6 +10,7 @@ import click
 from zoomsvc.cli.context import AppContext, ConfigProblem, pass_app
 from zoomsvc.config import Config
 from zoomsvc.letters.assemble import OfficialDataMissing, check_official_data
+from zoomsvc.letters.fonts import font_warnings
 from zoomsvc.letters.render import TemplateCheckError, check_template
 from zoomsvc.letters.service import template_file
 from zoomsvc.zoom import ZoomClient, ZoomError
@@ -55,13 +56,16 @@ def config_summary(config: Config) -> dict[str, object]:
 def check_config(app: AppContext) -> None:
     """Periksa konfigurasi dan templat surat, lalu tampilkan ringkasannya (tanpa rahasia)."""
     config = app.config
+    templates = [template_file(config.letters, kind) for kind in ("scheduled", "full")]
     try:
         check_official_data(config)
-        for kind in ("scheduled", "full"):
-            check_template(template_file(config.letters, kind))
+        for template in templates:
+            check_template(template)
     except (OfficialDataMissing, TemplateCheckError, OSError) as exc:
         raise ConfigProblem(str(exc)) from exc
     click.echo(json.dumps(config_summary(config), indent=2, ensure_ascii=False))
+    for warning in font_warnings(templates):  # a warning, not a failure: the DOCX is still right
+        click.echo(warning, err=True)
     click.echo("Konfigurasi dan templat surat valid.", err=True)
 
 

@@ -181,6 +181,8 @@ class LetterSettings:
     emblem: str = ""
     max_upload_mb: int = 10
     pdf_timeout_seconds: int = 120
+    pdf_converter: str = "auto"
+    pdf_server: str = ""
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from zoomsvc.config.fields import ConfigError, build_dataclass, section
@@ -199,7 +200,23 @@ def build_letters(raw: Mapping[str, Any]) -> LetterSettings:
         raise ConfigError("letters.max_upload_mb", "harus antara 1 dan 50 MB")
     if not 5 <= letters.pdf_timeout_seconds <= 600:
         raise ConfigError("letters.pdf_timeout_seconds", "harus antara 5 dan 600 detik")
+    if letters.pdf_converter not in ("auto", "server", "oneshot"):
+        raise ConfigError("letters.pdf_converter", "harus 'auto', 'server' atau 'oneshot', "
+                          f"bukan {letters.pdf_converter!r}")
+    if letters.pdf_server and not _loopback_address(letters.pdf_server):
+        raise ConfigError("letters.pdf_server", "harus berupa alamat host:port di mesin ini "
+                          f"(mis. 127.0.0.1:2003), bukan {letters.pdf_server!r}")
     return letters
+
+
+def _loopback_address(address: str) -> bool:
+    """Whether ``address`` is ``host:port`` on this machine (letters travel unencrypted)."""
+    url = f"http://{address}"
+    try:
+        port = urlsplit(url).port
+    except ValueError:
+        return False
+    return port is not None and port > 0 and "/" not in address and is_loopback_url(url)
 
 
 def build_signer(raw: Mapping[str, Any]) -> Signer:

@@ -12,7 +12,8 @@ from io import BytesIO
 from flask import Blueprint, abort, current_app, flash, redirect, send_file, url_for
 from flask.typing import ResponseReturnValue
 
-from zoomsvc.letters.pdf import PdfUnavailable, docx_to_pdf
+from zoomsvc.letters.converter import docx_to_pdf
+from zoomsvc.letters.pdf import PdfUnavailable
 from zoomsvc.store import listing
 from zoomsvc.store.files import FileStore
 from zoomsvc.tokens import TokenInvalid, issue_download_token, read_download_token
@@ -49,8 +50,7 @@ def _content(code: str, what: str) -> bytes | None:
         if not path.is_file():
             return None
         docx = path.read_bytes()
-        return docx if what == "draf" else docx_to_pdf(docx, svc.config.letters
-                                                       .pdf_timeout_seconds)
+        return docx if what == "draf" else docx_to_pdf(docx, svc.config.letters)
     if what == "ics":
         return letters.invitation_of(code)
     files = FileStore(svc.config.letters.files_dir)

@@ -11,7 +11,7 @@ from werkzeug.datastructures import FileStorage
 
 from zoomsvc.calendar import CalendarRejected
 from zoomsvc.domain import InvalidInput
-from zoomsvc.letters.pdf import find_soffice
+from zoomsvc.letters.converter import converter_for
 from zoomsvc.provisioning import ProvisioningFailed
 from zoomsvc.provisioning.outcome import alternatives_from_row
 from zoomsvc.store import lifecycle_records, listing
@@ -198,5 +198,5 @@ def detail(code: str) -> ResponseReturnValue:
             targets=targets, State=State, Role=Role, action=ActionForm(), review=ReviewForm(),
             flags=flags if user.role in STAFF_ROLES else [],
             sign=SignForm(), sla=sla_status(found.state, found.state_since, svc.clock()),
-            pdf_available=find_soffice() is not None,
+            pdf_available=converter_for(svc.config.letters).available(),
             max_signed_mb=svc.config.letters.max_upload_mb)
