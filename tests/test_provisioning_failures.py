@@ -21,6 +21,7 @@ from service_support import live_sandbox_meetings, set_sandbox_faults
 from sqlalchemy import select
 
 from zoomsvc.config import Config, demo_document
+from zoomsvc.marker import read_marker
 from zoomsvc.provisioning import Provisioner, ProvisioningFailed, ProvisionResult
 from zoomsvc.provisioning.service import INTENT_LEASE
 from zoomsvc.store import Database
@@ -137,8 +138,8 @@ def sandbox_intervals(sandbox: SandboxServer) -> dict[str, list[tuple[datetime, 
 
 
 def markers(sandbox: SandboxServer) -> list[str]:
-    return [m["agenda"].rsplit("[", 1)[-1].rstrip("]") for m in live_sandbox_meetings(sandbox)
-            if "[ZM-" in m["agenda"]]
+    found = [read_marker(m["agenda"]) for m in live_sandbox_meetings(sandbox)]
+    return [marker.code for marker in found if marker is not None]
 
 
 # A lost answer ---------------------------------------------------------------------------------
@@ -296,14 +297,14 @@ def test_a_lost_answer_and_zoom_going_down_never_report_an_existing_meeting_as_f
     body = make_request()
     once = iter([True])
     set_sandbox_faults(sandbox, drop_next_create=1)
-    real_find = provisioner.upcoming.find_marker
+    real_find = provisioner.upcoming.find_owned
 
-    def find_while_down(host: str, code: str) -> ZoomMeeting | None:
+    def find_while_down(*args: Any) -> ZoomMeeting | None:
         if next(once, False):
             set_sandbox_faults(sandbox, fail_next=ZOOM_DOWN)
-        return real_find(host, code)
+        return real_find(*args)
 
-    monkeypatch.setattr(provisioner.upcoming, "find_marker", find_while_down)
+    monkeypatch.setattr(provisioner.upcoming, "find_owned", find_while_down)
     with pytest.raises(ProvisioningFailed) as caught:
         provisioner.submit(body)
     # The meeting exists on Zoom: the request must stay retryable, not be marked as failed.

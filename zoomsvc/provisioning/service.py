@@ -4,13 +4,16 @@ The order of events is what makes it safe:
 
 1. the request is stored once per agency letter (a re-submission returns the same request);
 2. under the allocation lock the calendar is checked and an *intent* row reserves the slot on a
-   host, carrying the request's marker (its code) — before Zoom is called;
-3. Zoom creates the meeting with the marker in its agenda;
+   host, carrying the request's code and a fresh unguessable owner tag — before Zoom is called;
+3. Zoom creates the meeting with the marker (code and tag) as the last line of its agenda;
 4. the meeting's details replace the intent and the request becomes ``scheduled``.
 
-A crash or an unknown outcome between 2 and 4 leaves the intent: the next run looks for the marker
-on that host and adopts the meeting it finds before creating anything. So one request never owns
-two meetings, and a meeting that exists is never reported as failed.
+A crash or an unknown outcome between 2 and 4 leaves the intent: the next run looks on that host
+for the meeting that proves to be the intent's (:func:`~zoomsvc.provisioning.external.owns`:
+exactly that marker line, host, start and duration) and adopts it before creating anything. So
+one request never owns two meetings, and a meeting that exists is never reported as failed. A
+meeting is deleted again only when this run created it and no other request has it on record;
+any doubt about ownership stops the run with an attention flag instead.
 
 An intent is also a lease: while the worker that made it may still be waiting for Zoom, another
 worker (a second process, thread or double-clicked form) must not resume it, or both would create.
@@ -32,7 +35,8 @@ from zoomsvc.calendar import Busy, BusyIndex, CalendarRejected, Rules, check, va
 from zoomsvc.config import Config
 from zoomsvc.crashpoints import crash_point
 from zoomsvc.domain import parse_request
-from zoomsvc.provisioning.external import UpcomingMeetings, agenda_with_marker
+from zoomsvc.marker import agenda_with_marker, new_owner_tag
+from zoomsvc.provisioning.external import UpcomingMeetings
 from zoomsvc.provisioning.outcome import (
     MeetingInfo,
     ProvisioningFailed,
@@ -42,6 +46,7 @@ from zoomsvc.provisioning.outcome import (
 )
 from zoomsvc.provisioning.recording import existing_code, record_request
 from zoomsvc.store import Database
+from zoomsvc.store import lifecycle_records as lrec
 from zoomsvc.store import records as rec
 from zoomsvc.store.models import Meeting, Request
 from zoomsvc.workflow import Role, State
@@ -166,8 +171,8 @@ class Provisioner:
                            self.rules, exclude=frozenset(exclude), preferred=preferred)
             if answer.host is not None:
                 session.add(Meeting(request_id=request.id, marker=code, host=answer.host.user,
-                                    status="intent", start_at=start, end_at=end,
-                                    created_at=now))
+                                    owner_tag=new_owner_tag(), status="intent", start_at=start,
+                                    end_at=end, created_at=now))
                 # A fresh intent is in flight: an old error must not let another worker resume.
                 request.last_error = None
                 return answer.host.user, None
@@ -205,29 +210,52 @@ class Provisioner:
 
     def _resume(self, code: str, host: str, actor: str, role: Role) -> ProvisionResult:
         """A previous run reserved ``host`` and may have created the meeting: adopt or create."""
+        intent = self._intent(code)
+        if intent.owner_tag is None:
+            # Made before owner tags: a code in an agenda proves nothing, so staff decide.
+            self._ownership_conflict(code, None, "reservasi ini dibuat sebelum penanda "
+                                     "kepemilikan; periksa rapat di Zoom pada akun "
+                                     f"{host}, lalu tautkan dengan 'zoomsvc meeting link' atau "
+                                     "tunggu rekonsiliasi melepas reservasinya")
         try:
-            found = self.upcoming.find_marker(host, code)
+            found = self.upcoming.find_owned(host, code, intent.owner_tag, intent.start_at,
+                                             _minutes(intent.end_at - intent.start_at))
         except ZoomError as exc:
             self._fail(code, f"pencarian rapat {code} di Zoom gagal: {exc}")
         if found is not None:
-            log.info("request %s: adopting Zoom meeting found by its marker", code)
+            log.info("request %s: adopting Zoom meeting proven by its owner tag", code)
             return self._store_meeting(code, found, actor, role, adopted=True)
         return self._create(code, host, actor, role)
 
+    def _intent(self, code: str) -> Meeting:
+        """The request's pending intent, detached (read-only)."""
+        with self.db.session() as session:
+            request = rec.request_by_code(session, code)
+            row = rec.active_meeting(session, request.id) if request else None
+            if row is None or row.status != "intent":
+                raise ProvisioningFailed(code, f"permohonan {code} tidak lagi menunggu rapat; "
+                                         "jalankan lagi")
+            session.expunge(row)
+            return row
+
     def _create(self, code: str, host: str, actor: str, role: Role) -> ProvisionResult:
+        intent = self._intent(code)
+        tag = intent.owner_tag
+        assert tag is not None  # new intents get one; _resume stops at legacy ones
         with self.db.session() as session:
             request = rec.request_by_code(session, code)
             assert request is not None
-            new = NewMeeting(topic=request.topic, start=request.start_at,
-                             duration_minutes=_minutes(request.end_at - request.start_at),
-                             agenda=agenda_with_marker(request.agenda, code))
+            new = NewMeeting(topic=request.topic, start=intent.start_at,
+                             duration_minutes=_minutes(intent.end_at - intent.start_at),
+                             agenda=agenda_with_marker(request.agenda, code, tag))
         crash_point("before_zoom")
         try:
             meeting = self.client.create_meeting(host, new)
             crash_point("after_zoom")
         except ZoomOutcomeUnknown as exc:
             try:
-                found = self.upcoming.find_marker(host, code)
+                found = self.upcoming.find_owned(host, code, tag, new.start,
+                                                 new.duration_minutes)
             except ZoomError:
                 found = None
             if found is None:
@@ -244,14 +272,21 @@ class Provisioner:
 
     def _store_meeting(self, code: str, meeting: ZoomMeeting, actor: str, role: Role,
                        adopted: bool) -> ProvisionResult:
+        """Record ``meeting`` as the request's. ``adopted`` is False only for a meeting this run
+        created itself: the only kind it may ever delete again."""
         duplicate = False
+        owner: str | None = None
         try:
             with self.db.allocation() as session:
                 request = rec.request_by_code(session, code)
                 assert request is not None
                 row = rec.active_meeting(session, request.id)
                 assert row is not None
-                if row.status == "live":
+                other = lrec.meeting_by_zoom_id(session, meeting.id)
+                if other is not None and other.id != row.id:
+                    owner = other.request.code
+                    result = self._result(request)
+                elif row.status == "live":
                     # Another worker stored a meeting first (this run outlived its lease).
                     duplicate = row.zoom_id != meeting.id
                     result = self._result(request)
@@ -266,16 +301,16 @@ class Provisioner:
         except SQLAlchemyError as exc:
             log.error("request %s: storing Zoom meeting %s failed: %s", code, meeting.id,
                       type(exc).__name__)
-            try:
-                self.client.delete_meeting(meeting.id, missing_ok=True)
-            except ZoomError:
-                raise ProvisioningFailed(code, f"rapat {meeting.id} dibuat di Zoom tetapi gagal "
-                                         "disimpan dan tidak dapat dihapus; ia membawa penanda "
-                                         f"{code}, sehingga menjalankan ulang atau 'zoomsvc "
-                                         "reconcile' akan mengadopsinya") from exc
-            raise ProvisioningFailed(code, f"rapat gagal disimpan ({type(exc).__name__}); "
-                                     "rapat di Zoom sudah dihapus kembali, silakan coba lagi"
-                                     ) from exc
+            self._undo_create(code, meeting, adopted, exc)
+        if owner is not None:
+            # Never deleted: the meeting is on record for another request.
+            self._ownership_conflict(code, meeting.id, f"rapat Zoom {meeting.id} sudah tercatat "
+                                     f"untuk permohonan {owner}; tidak diadopsi dan tidak "
+                                     "dihapus, periksa sebelum menjalankan lagi")
+        if duplicate and adopted:
+            self._ownership_conflict(code, meeting.id, f"rapat Zoom {meeting.id} membawa penanda "
+                                     "permohonan ini padahal permohonan sudah punya rapat; "
+                                     "periksa dan hapus di Zoom bila tidak diperlukan")
         if duplicate:
             log.warning("request %s: deleting duplicate Zoom meeting %s", code, meeting.id)
             try:
@@ -284,6 +319,43 @@ class Provisioner:
                 log.error("request %s: duplicate Zoom meeting %s not deleted: %s", code,
                           meeting.id, exc)
         return result
+
+    def _undo_create(self, code: str, meeting: ZoomMeeting, adopted: bool,
+                     exc: SQLAlchemyError) -> NoReturn:
+        """Storing failed: delete the meeting again only if this run created it and no other
+        request has it on record (read again; unreadable means unproven, so it stays)."""
+        try:
+            with self.db.session() as session:
+                on_record = lrec.meeting_by_zoom_id(session, meeting.id) is not None
+        except SQLAlchemyError:
+            on_record = True
+        if adopted or on_record:
+            raise ProvisioningFailed(code, f"rapat {meeting.id} gagal disimpan "
+                                     f"({type(exc).__name__}) dan dibiarkan di Zoom; "
+                                     "jalankan lagi untuk mengadopsinya bila ia milik "
+                                     "permohonan ini") from exc
+        try:
+            self.client.delete_meeting(meeting.id, missing_ok=True)
+        except ZoomError:
+            raise ProvisioningFailed(code, f"rapat {meeting.id} dibuat di Zoom tetapi gagal "
+                                     "disimpan dan tidak dapat dihapus; ia membawa penanda "
+                                     f"{code}, sehingga menjalankan ulang atau 'zoomsvc "
+                                     "reconcile' akan mengadopsinya") from exc
+        raise ProvisioningFailed(code, f"rapat gagal disimpan ({type(exc).__name__}); "
+                                 "rapat di Zoom sudah dihapus kembali, silakan coba lagi"
+                                 ) from exc
+
+    def _ownership_conflict(self, code: str, zoom_id: int | None, message: str) -> NoReturn:
+        """Stop: the request stays retryable with ``message``, and staff get a flag."""
+        log.error("request %s: ownership of Zoom meeting %s in doubt", code, zoom_id or "-")
+        with self.db.allocation() as session:
+            request = rec.request_by_code(session, code)
+            if request is not None:
+                request.last_error = message
+                lrec.raise_attention(session, kind="ownership_conflict",
+                                     subject=f"request:{request.id}", detail=message,
+                                     now=self.clock(), request_id=request.id, zoom_id=zoom_id)
+        raise ProvisioningFailed(code, message)
 
     def _drop_intent(self, code: str) -> None:
         with self.db.allocation() as session:
@@ -336,8 +408,9 @@ class Provisioner:
 
     def _result(self, request: Request) -> ProvisionResult:
         meeting = next((m for m in request.meetings if m.status == "live"), None)
-        outcome = {State.FULL.value: "full"}.get(request.state, "scheduled" if meeting else
-                                                 request.state)
+        # The README's contract: outcome is "scheduled" or "full" (a full request keeps its
+        # reason through the letter's steps); where the request stands is in ``state``.
+        outcome = "full" if request.full_reason else "scheduled"
         return ProvisionResult(request.code, request.state, outcome,
                                MeetingInfo.from_row(meeting) if meeting else None,
                                alternatives_from_row(request), request.full_reason)
