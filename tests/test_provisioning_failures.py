@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -25,7 +26,9 @@ from zoomsvc.marker import read_marker
 from zoomsvc.provisioning import Provisioner, ProvisioningFailed, ProvisionResult
 from zoomsvc.provisioning.service import INTENT_LEASE
 from zoomsvc.store import Database
+from zoomsvc.store import records as rec
 from zoomsvc.store.models import AuditEvent, Meeting, Request
+from zoomsvc.workflow import Role, State
 from zoomsvc.zoom import NewMeeting, ZoomClient, ZoomMeeting
 from zoomsvc.zoom.sandbox import SandboxOptions, SandboxServer
 
@@ -612,3 +615,23 @@ def test_eight_threads_never_overbook_a_host_nor_give_a_request_two_meetings(
         rows = session.scalars(select(Meeting)).all()
     assert sorted(m.marker for m in rows if m.status == "live") == sorted(markers(sandbox))
     assert not [m for m in rows if m.status == "intent"]
+
+
+def test_a_full_request_submitted_again_after_its_letter_was_drafted_still_answers_full(
+        provisioner: Provisioner, sandbox: SandboxServer, db: Database, clock: Clock,
+        make_request: Callable[..., dict[str, Any]]) -> None:
+    for host in (ZOOM1, ZOOM2):
+        for _ in range(2):
+            seed_meeting(sandbox, host, TUESDAY_9, 180)
+    body = make_request(participants=50)
+    assert provisioner.submit(body).outcome == "full"
+    with db.allocation() as session:  # the "penuh" letter was drafted
+        request = session.scalars(select(Request)).one()
+        rec.transition(session, request, State.DRAFT_READY, actor="staf", role=Role.STAF,
+                       now=clock())
+
+    again = provisioner.submit(body)
+
+    # The README's contract: outcome is scheduled | full; where it stands is in state.
+    assert (again.outcome, again.state, again.created) == ("full", "draft_ready", False)
+    assert again.as_dict(ZoneInfo("Asia/Makassar"))["outcome"] == "full"
