@@ -29,8 +29,6 @@ from datetime import UTC, datetime, timedelta
 from typing import NoReturn
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from zoomsvc.calendar import Busy, BusyIndex, CalendarRejected, Rules, check, validate_request
 from zoomsvc.config import Config
 from zoomsvc.crashpoints import crash_point
@@ -38,15 +36,15 @@ from zoomsvc.domain import parse_request
 from zoomsvc.marker import agenda_with_marker, new_owner_tag
 from zoomsvc.provisioning.external import UpcomingMeetings
 from zoomsvc.provisioning.outcome import (
-    MeetingInfo,
     ProvisioningFailed,
     ProvisionResult,
     alternatives_from_row,
     alternatives_to_json,
+    result_of,
 )
 from zoomsvc.provisioning.recording import existing_code, record_request
+from zoomsvc.provisioning.storing import MeetingStore
 from zoomsvc.store import Database
-from zoomsvc.store import lifecycle_records as lrec
 from zoomsvc.store import records as rec
 from zoomsvc.store.models import Meeting, Request
 from zoomsvc.workflow import Role, State
@@ -55,7 +53,6 @@ from zoomsvc.zoom import (
     NewMeeting,
     ZoomClient,
     ZoomError,
-    ZoomMeeting,
     ZoomOutcomeUnknown,
 )
 
@@ -82,6 +79,7 @@ class Provisioner:
         self.zone = ZoneInfo(config.agency.timezone)
         self.rules = Rules.from_settings(config.calendar, self.zone, config.agency.zone_label)
         self.upcoming = UpcomingMeetings(client, config.calendar.zoom_list_cache_seconds)
+        self.storing = MeetingStore(db, client, lambda: self.clock())
         self._daily_blocked: dict[str, datetime] = {}
 
     def submit(self, data: object, *, actor: str = "cli", role: Role = Role.STAF,
@@ -213,10 +211,10 @@ class Provisioner:
         intent = self._intent(code)
         if intent.owner_tag is None:
             # Made before owner tags: a code in an agenda proves nothing, so staff decide.
-            self._ownership_conflict(code, None, "reservasi ini dibuat sebelum penanda "
-                                     "kepemilikan; periksa rapat di Zoom pada akun "
-                                     f"{host}, lalu tautkan dengan 'zoomsvc meeting link' atau "
-                                     "tunggu rekonsiliasi melepas reservasinya")
+            self.storing.conflict(code, None, "reservasi ini dibuat sebelum penanda "
+                                  "kepemilikan; periksa rapat di Zoom pada akun "
+                                  f"{host}, lalu tautkan dengan 'zoomsvc meeting link' atau "
+                                  "tunggu rekonsiliasi melepas reservasinya")
         try:
             found = self.upcoming.find_owned(host, code, intent.owner_tag, intent.start_at,
                                              _minutes(intent.end_at - intent.start_at))
@@ -224,7 +222,7 @@ class Provisioner:
             self._fail(code, f"pencarian rapat {code} di Zoom gagal: {exc}")
         if found is not None:
             log.info("request %s: adopting Zoom meeting proven by its owner tag", code)
-            return self._store_meeting(code, found, actor, role, adopted=True)
+            return self.storing.store(code, found, actor, role, adopted=True)
         return self._create(code, host, actor, role)
 
     def _intent(self, code: str) -> Meeting:
@@ -268,94 +266,7 @@ class Provisioner:
             self._drop_intent(code)
             self._fail(code, f"Zoom menolak pembuatan rapat: {exc}")
         self.upcoming.forget(host)
-        return self._store_meeting(code, meeting, actor, role, adopted=False)
-
-    def _store_meeting(self, code: str, meeting: ZoomMeeting, actor: str, role: Role,
-                       adopted: bool) -> ProvisionResult:
-        """Record ``meeting`` as the request's. ``adopted`` is False only for a meeting this run
-        created itself: the only kind it may ever delete again."""
-        duplicate = False
-        owner: str | None = None
-        try:
-            with self.db.allocation() as session:
-                request = rec.request_by_code(session, code)
-                assert request is not None
-                row = rec.active_meeting(session, request.id)
-                assert row is not None
-                other = lrec.meeting_by_zoom_id(session, meeting.id)
-                if other is not None and other.id != row.id:
-                    owner = other.request.code
-                    result = self._result(request)
-                elif row.status == "live":
-                    # Another worker stored a meeting first (this run outlived its lease).
-                    duplicate = row.zoom_id != meeting.id
-                    result = self._result(request)
-                else:
-                    row.status, row.zoom_id, row.zoom_uuid = "live", meeting.id, meeting.uuid
-                    row.passcode, row.join_url = meeting.password, meeting.join_url
-                    request.last_error = None
-                    note = f"rapat Zoom {meeting.id}" + (" (diadopsi)" if adopted else "")
-                    rec.transition(session, request, State.SCHEDULED, actor=actor, role=role,
-                                   now=self.clock(), note=note)
-                    result = self._result(request)
-        except SQLAlchemyError as exc:
-            log.error("request %s: storing Zoom meeting %s failed: %s", code, meeting.id,
-                      type(exc).__name__)
-            self._undo_create(code, meeting, adopted, exc)
-        if owner is not None:
-            # Never deleted: the meeting is on record for another request.
-            self._ownership_conflict(code, meeting.id, f"rapat Zoom {meeting.id} sudah tercatat "
-                                     f"untuk permohonan {owner}; tidak diadopsi dan tidak "
-                                     "dihapus, periksa sebelum menjalankan lagi")
-        if duplicate and adopted:
-            self._ownership_conflict(code, meeting.id, f"rapat Zoom {meeting.id} membawa penanda "
-                                     "permohonan ini padahal permohonan sudah punya rapat; "
-                                     "periksa dan hapus di Zoom bila tidak diperlukan")
-        if duplicate:
-            log.warning("request %s: deleting duplicate Zoom meeting %s", code, meeting.id)
-            try:
-                self.client.delete_meeting(meeting.id, missing_ok=True)
-            except ZoomError as exc:
-                log.error("request %s: duplicate Zoom meeting %s not deleted: %s", code,
-                          meeting.id, exc)
-        return result
-
-    def _undo_create(self, code: str, meeting: ZoomMeeting, adopted: bool,
-                     exc: SQLAlchemyError) -> NoReturn:
-        """Storing failed: delete the meeting again only if this run created it and no other
-        request has it on record (read again; unreadable means unproven, so it stays)."""
-        try:
-            with self.db.session() as session:
-                on_record = lrec.meeting_by_zoom_id(session, meeting.id) is not None
-        except SQLAlchemyError:
-            on_record = True
-        if adopted or on_record:
-            raise ProvisioningFailed(code, f"rapat {meeting.id} gagal disimpan "
-                                     f"({type(exc).__name__}) dan dibiarkan di Zoom; "
-                                     "jalankan lagi untuk mengadopsinya bila ia milik "
-                                     "permohonan ini") from exc
-        try:
-            self.client.delete_meeting(meeting.id, missing_ok=True)
-        except ZoomError:
-            raise ProvisioningFailed(code, f"rapat {meeting.id} dibuat di Zoom tetapi gagal "
-                                     "disimpan dan tidak dapat dihapus; ia membawa penanda "
-                                     f"{code}, sehingga menjalankan ulang atau 'zoomsvc "
-                                     "reconcile' akan mengadopsinya") from exc
-        raise ProvisioningFailed(code, f"rapat gagal disimpan ({type(exc).__name__}); "
-                                 "rapat di Zoom sudah dihapus kembali, silakan coba lagi"
-                                 ) from exc
-
-    def _ownership_conflict(self, code: str, zoom_id: int | None, message: str) -> NoReturn:
-        """Stop: the request stays retryable with ``message``, and staff get a flag."""
-        log.error("request %s: ownership of Zoom meeting %s in doubt", code, zoom_id or "-")
-        with self.db.allocation() as session:
-            request = rec.request_by_code(session, code)
-            if request is not None:
-                request.last_error = message
-                lrec.raise_attention(session, kind="ownership_conflict",
-                                     subject=f"request:{request.id}", detail=message,
-                                     now=self.clock(), request_id=request.id, zoom_id=zoom_id)
-        raise ProvisioningFailed(code, message)
+        return self.storing.store(code, meeting, actor, role, adopted=False)
 
     def _drop_intent(self, code: str) -> None:
         with self.db.allocation() as session:
@@ -407,13 +318,7 @@ class Provisioner:
             return self._result(request)
 
     def _result(self, request: Request) -> ProvisionResult:
-        meeting = next((m for m in request.meetings if m.status == "live"), None)
-        # The README's contract: outcome is "scheduled" or "full" (a full request keeps its
-        # reason through the letter's steps); where the request stands is in ``state``.
-        outcome = "full" if request.full_reason else "scheduled"
-        return ProvisionResult(request.code, request.state, outcome,
-                               MeetingInfo.from_row(meeting) if meeting else None,
-                               alternatives_from_row(request), request.full_reason)
+        return result_of(request)
 
 
 def _busy_of(row: Meeting) -> Busy:
