@@ -59,7 +59,7 @@ from sqlalchemy import create_engine, select, text  # noqa: E402
 from zoomsvc.config import Config, build_config, demo_document  # noqa: E402
 from zoomsvc.crashpoints import ENV as CRASH_ENV  # noqa: E402
 from zoomsvc.intake import Intake  # noqa: E402
-from zoomsvc.lifecycle.reconcile import MARKER  # noqa: E402
+from zoomsvc.marker import read_marker  # noqa: E402
 from zoomsvc.provisioning import ProvisioningFailed  # noqa: E402
 from zoomsvc.provisioning.service import INTENT_LEASE  # noqa: E402
 from zoomsvc.services import Services  # noqa: E402
@@ -384,12 +384,12 @@ def inspect_run(db: Database, sandbox_url: str, config: Config) -> Findings:
         start = datetime.fromisoformat(item["start_time"].replace("Z", "+00:00"))
         zoom_spans.setdefault(item["host_email"].lower(), []).append(
             (start, start + timedelta(minutes=item["duration"])))
-        match = MARKER.search(item.get("agenda") or "")
-        if match:
-            markers[match.group(1)] += 1
+        marker = read_marker(item.get("agenda") or "")
+        if marker:
+            markers[marker.code] += 1
             row_of = live.get(item["id"])
-            if row_of is None or row_of.marker != match.group(1):
-                found.orphans.append(f"rapat Zoom {item['id']} [{match.group(1)}] tanpa baris live")
+            if row_of is None or row_of.marker != marker.code:
+                found.orphans.append(f"rapat Zoom {item['id']} [{marker.code}] tanpa baris live")
     found.overbooked += overbooked(zoom_spans, limits, pad, "Zoom")
     found.two_meetings += [f"{code}: {n} rapat di Zoom" for code, n in markers.items() if n > 1]
     zoom_ids, db_ids = {item["id"] for item in zoom}, set(live)

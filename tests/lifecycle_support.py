@@ -70,12 +70,15 @@ def add_request(db: Database, *, state: State, start: datetime, end: datetime,
 
 
 def add_meeting(db: Database, code: str, *, zoom_id: int | None, start: datetime,
-                end: datetime, now: datetime, host: str = ZOOM1, status: str = "live") -> int:
-    """The request's meeting row (``intent`` rows have no Zoom id)."""
+                end: datetime, now: datetime, host: str = ZOOM1, status: str = "live",
+                owner_tag: str | None = None) -> int:
+    """The request's meeting row (``intent`` rows have no Zoom id; ``owner_tag`` None is a row
+    made before owner tags)."""
     with db.allocation() as session:
         request = rec.request_by_code(session, code)
         assert request is not None
         row = Meeting(request_id=request.id, marker=code, host=host, status=status,
+                      owner_tag=owner_tag,
                       zoom_id=zoom_id, zoom_uuid="uuid==" if zoom_id else None,
                       passcode="Ab12Cd34" if zoom_id else None,
                       join_url=f"https://zoom.example/j/{zoom_id}" if zoom_id else None,

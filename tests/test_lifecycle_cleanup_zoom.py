@@ -1,6 +1,6 @@
-"""The cleanup against Zoom's answers as ``responses`` plays them: DELETE only, 404 as already
-gone, 429 storms (short and long), a running meeting, refused credentials. No real waiting:
-the client runs on fake time."""
+"""The cleanup against Zoom's answers as ``responses`` plays them: a GET of the status before each
+DELETE, 404 as already gone, 429 storms (short and long), a running meeting, refused
+credentials. No real waiting: the client runs on fake time."""
 
 from __future__ import annotations
 
@@ -48,18 +48,39 @@ def url(zoom_id: int) -> str:
     return f"{API}/meetings/{zoom_id}"
 
 
-def test_only_delete_is_sent_and_404_means_already_gone(db: Database) -> None:
+def status(rsps: responses.RequestsMock, zoom_id: int, value: str = "waiting") -> None:
+    """Zoom's answer to the GET the cleanup sends before a DELETE."""
+    rsps.add(responses.GET, url(zoom_id), json={"id": zoom_id, "status": value})
+
+
+def test_the_status_is_asked_before_each_delete_and_404_means_already_gone(
+        db: Database) -> None:
     (gone_code, gone), (live_code, live) = expired(db, 2)
     with responses.RequestsMock() as rsps:
         add_token(rsps)
-        rsps.add(responses.DELETE, url(gone), status=404,
+        rsps.add(responses.GET, url(gone), status=404,
                  json=zoom_error(3001, f"Meeting does not exist: {gone}."))
+        status(rsps, live)
         rsps.add(responses.DELETE, url(live), status=204)
         summary = cleaner(db, FakeTime()).run()
-        assert {c.request.method for c in api_calls(rsps)} == {"DELETE"}
-        assert all("schedule_for_reminder=false" in c.request.url for c in api_calls(rsps))
+        methods = [(c.request.method, c.request.url.split("?")[0]) for c in api_calls(rsps)]
+        assert methods == [("GET", url(gone)), ("GET", url(live)), ("DELETE", url(live))]
+        assert all("schedule_for_reminder=false" in c.request.url
+                   for c in api_calls(rsps, "DELETE"))
     assert (summary.deleted, summary.already_gone, summary.failed) == (1, 1, 0)
     assert state_of(db, gone_code) == state_of(db, live_code) == "done"
+
+
+def test_a_meeting_zoom_reports_as_started_is_skipped_not_deleted(db: Database) -> None:
+    [(code, zoom_id)] = expired(db, 1)
+    with responses.RequestsMock() as rsps:
+        add_token(rsps)
+        status(rsps, zoom_id, "started")
+        summary = cleaner(db, FakeTime()).run()
+        assert api_calls(rsps, "DELETE") == []
+    assert (summary.skipped, summary.deleted, summary.failed) == (1, 0, 0)
+    assert meeting_status(db, code) == ["live"]
+    assert state_of(db, code) == "sent"
 
 
 def test_a_short_429_storm_is_waited_out(db: Database) -> None:
@@ -67,6 +88,7 @@ def test_a_short_429_storm_is_waited_out(db: Database) -> None:
     fake = FakeTime()
     with responses.RequestsMock() as rsps:
         add_token(rsps)
+        status(rsps, zoom_id)
         for _ in range(3):
             rsps.add(responses.DELETE, url(zoom_id), status=429,
                      json=zoom_error(429, PER_SECOND_MESSAGE))
@@ -82,6 +104,7 @@ def test_a_storm_longer_than_the_retries_fails_the_item_and_says_why(
     [(code, zoom_id)] = expired(db, 1)
     with responses.RequestsMock() as rsps:
         add_token(rsps)
+        status(rsps, zoom_id)
         rsps.add(responses.DELETE, url(zoom_id), status=429,
                  json=zoom_error(429, PER_SECOND_MESSAGE))
         summary = cleaner(db, FakeTime()).run()
@@ -98,6 +121,7 @@ def test_a_meeting_still_running_is_skipped_for_the_next_run(db: Database) -> No
     [(code, zoom_id)] = expired(db, 1)
     with responses.RequestsMock() as rsps:
         add_token(rsps)
+        status(rsps, zoom_id)
         rsps.add(responses.DELETE, url(zoom_id), status=400,
                  json=zoom_error(3002, "Sorry, you cannot delete this meeting since it is in "
                                        "progress."))
@@ -110,7 +134,7 @@ def test_refused_credentials_stop_the_run_after_the_first_failure(db: Database) 
     items = expired(db, 3)
     with responses.RequestsMock() as rsps:
         add_token(rsps)
-        rsps.add(responses.DELETE, url(items[0][1]), status=401,
+        rsps.add(responses.GET, url(items[0][1]), status=401,
                  json=zoom_error(4700, "Invalid access token, does not contain scopes."))
         summary = Cleaner(db, make_client(FakeTime()), clock=lambda: LATER, workers=1).run()
         assert len(api_calls(rsps)) == 1

@@ -27,6 +27,7 @@ from lifecycle_support import (
 from zoomsvc.config import Config
 from zoomsvc.lifecycle import Reconciler
 from zoomsvc.lifecycle.reconcile import Change
+from zoomsvc.marker import agenda_with_marker, new_owner_tag
 from zoomsvc.provisioning import Provisioner
 from zoomsvc.provisioning.service import INTENT_LEASE
 from zoomsvc.store import Database
@@ -102,8 +103,11 @@ def test_an_intent_left_by_a_crash_after_the_create_is_adopted_by_its_marker(
         db: Database, sandbox: SandboxServer, reconciler: Reconciler, clock: Clock) -> None:
     end = TUESDAY_9 + timedelta(hours=2)
     code = add_request(db, state=State.SCHEDULING, start=TUESDAY_9, end=end, now=NOW)
-    add_meeting(db, code, zoom_id=None, start=TUESDAY_9, end=end, now=NOW, status="intent")
-    zoom_id = sandbox_meeting(sandbox.url, TUESDAY_9, 120, agenda=f"Rapat\n\n[{code}]")
+    tag = new_owner_tag()
+    add_meeting(db, code, zoom_id=None, start=TUESDAY_9, end=end, now=NOW, status="intent",
+                owner_tag=tag)
+    zoom_id = sandbox_meeting(sandbox.url, TUESDAY_9, 120,
+                              agenda=agenda_with_marker("Rapat", code, tag))
     changes = run(reconciler)[1]
     assert [(c.action, c.request) for c in changes] == [("pending", code)]
     assert meeting_status(db, code) == ["intent"]
@@ -119,16 +123,17 @@ def test_an_intent_left_by_a_crash_after_the_create_is_adopted_by_its_marker(
     assert run(reconciler)[0]["changed"] == 0
 
 
-def test_a_scheduling_request_without_a_row_adopts_the_meeting_carrying_its_marker(
-        db: Database, sandbox: SandboxServer, reconciler: Reconciler) -> None:
+@pytest.mark.parametrize("tagged", [False, True])
+def test_a_scheduling_request_without_a_reservation_is_never_given_a_meeting_by_its_code(
+        db: Database, sandbox: SandboxServer, reconciler: Reconciler, tagged: bool) -> None:
     end = TUESDAY_9 + timedelta(hours=1)
     code = add_request(db, state=State.SCHEDULING, start=TUESDAY_9, end=end, now=NOW)
-    zoom_id = sandbox_meeting(sandbox.url, TUESDAY_9, 60, host=ZOOM2, agenda=f"[{code}]")
-    assert [c.action for c in run(reconciler)[1]] == ["adopted"]
-    with db.session() as session:
-        row = lrec.meeting_by_zoom_id(session, zoom_id)
-        assert row is not None
-        assert row.host == ZOOM2
+    agenda = agenda_with_marker("", code, new_owner_tag()) if tagged else f"[{code}]"
+    zoom_id = sandbox_meeting(sandbox.url, TUESDAY_9, 60, host=ZOOM2, agenda=agenda)
+    assert [(c.action, c.zoom_id) for c in run(reconciler)[1]] == [("report", zoom_id)]
+    assert (state_of(db, code), meeting_status(db, code)) == ("scheduling", [])
+    assert zoom_id in live_on_sandbox(sandbox.url)
+    assert flags(db) == ["marker_unknown"]
 
 
 @pytest.mark.parametrize("state", [None, State.FULL, State.SENT])
@@ -151,7 +156,8 @@ def test_a_marker_nobody_is_waiting_for_is_reported_not_adopted(
 def test_a_second_meeting_with_the_marker_of_a_scheduled_request_is_reported(
         db: Database, sandbox: SandboxServer, reconciler: Reconciler) -> None:
     item = seed(db, sandbox.url, state=State.SCHEDULED, start=TUESDAY_9, now=NOW)
-    sandbox_meeting(sandbox.url, TUESDAY_9, 60, agenda=f"[{item.code}]")
+    sandbox_meeting(sandbox.url, TUESDAY_9, 60,
+                    agenda=agenda_with_marker("", item.code, new_owner_tag()))
     [change] = run(reconciler)[1]
     assert (change.action, "rapat ganda" in change.detail) == ("report", True)
 

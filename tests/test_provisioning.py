@@ -8,6 +8,7 @@ from typing import Any
 
 from service_support import live_sandbox_meetings
 
+from zoomsvc.marker import read_marker
 from zoomsvc.provisioning import Provisioner
 from zoomsvc.zoom.sandbox import SandboxServer
 
@@ -21,4 +22,6 @@ def test_an_approved_request_gets_a_meeting_on_zoom_and_in_the_database(
     live = live_sandbox_meetings(sandbox)
     assert [m["id"] for m in live] == [result.meeting.zoom_id]
     assert result.meeting.passcode == live[0]["password"]
-    assert f"[{result.code}]" in live[0]["agenda"]
+    marker = read_marker(live[0]["agenda"])
+    assert marker is not None
+    assert marker.code == result.code

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -21,10 +22,13 @@ from service_support import live_sandbox_meetings, set_sandbox_faults
 from sqlalchemy import select
 
 from zoomsvc.config import Config, demo_document
+from zoomsvc.marker import read_marker
 from zoomsvc.provisioning import Provisioner, ProvisioningFailed, ProvisionResult
 from zoomsvc.provisioning.service import INTENT_LEASE
 from zoomsvc.store import Database
+from zoomsvc.store import records as rec
 from zoomsvc.store.models import AuditEvent, Meeting, Request
+from zoomsvc.workflow import Role, State
 from zoomsvc.zoom import NewMeeting, ZoomClient, ZoomMeeting
 from zoomsvc.zoom.sandbox import SandboxOptions, SandboxServer
 
@@ -137,8 +141,8 @@ def sandbox_intervals(sandbox: SandboxServer) -> dict[str, list[tuple[datetime, 
 
 
 def markers(sandbox: SandboxServer) -> list[str]:
-    return [m["agenda"].rsplit("[", 1)[-1].rstrip("]") for m in live_sandbox_meetings(sandbox)
-            if "[ZM-" in m["agenda"]]
+    found = [read_marker(m["agenda"]) for m in live_sandbox_meetings(sandbox)]
+    return [marker.code for marker in found if marker is not None]
 
 
 # A lost answer ---------------------------------------------------------------------------------
@@ -296,14 +300,14 @@ def test_a_lost_answer_and_zoom_going_down_never_report_an_existing_meeting_as_f
     body = make_request()
     once = iter([True])
     set_sandbox_faults(sandbox, drop_next_create=1)
-    real_find = provisioner.upcoming.find_marker
+    real_find = provisioner.upcoming.find_owned
 
-    def find_while_down(host: str, code: str) -> ZoomMeeting | None:
+    def find_while_down(*args: Any) -> ZoomMeeting | None:
         if next(once, False):
             set_sandbox_faults(sandbox, fail_next=ZOOM_DOWN)
-        return real_find(host, code)
+        return real_find(*args)
 
-    monkeypatch.setattr(provisioner.upcoming, "find_marker", find_while_down)
+    monkeypatch.setattr(provisioner.upcoming, "find_owned", find_while_down)
     with pytest.raises(ProvisioningFailed) as caught:
         provisioner.submit(body)
     # The meeting exists on Zoom: the request must stay retryable, not be marked as failed.
@@ -611,3 +615,23 @@ def test_eight_threads_never_overbook_a_host_nor_give_a_request_two_meetings(
         rows = session.scalars(select(Meeting)).all()
     assert sorted(m.marker for m in rows if m.status == "live") == sorted(markers(sandbox))
     assert not [m for m in rows if m.status == "intent"]
+
+
+def test_a_full_request_submitted_again_after_its_letter_was_drafted_still_answers_full(
+        provisioner: Provisioner, sandbox: SandboxServer, db: Database, clock: Clock,
+        make_request: Callable[..., dict[str, Any]]) -> None:
+    for host in (ZOOM1, ZOOM2):
+        for _ in range(2):
+            seed_meeting(sandbox, host, TUESDAY_9, 180)
+    body = make_request(participants=50)
+    assert provisioner.submit(body).outcome == "full"
+    with db.allocation() as session:  # the "penuh" letter was drafted
+        request = session.scalars(select(Request)).one()
+        rec.transition(session, request, State.DRAFT_READY, actor="staf", role=Role.STAF,
+                       now=clock())
+
+    again = provisioner.submit(body)
+
+    # The README's contract: outcome is scheduled | full; where it stands is in state.
+    assert (again.outcome, again.state, again.created) == ("full", "draft_ready", False)
+    assert again.as_dict(ZoneInfo("Asia/Makassar"))["outcome"] == "full"

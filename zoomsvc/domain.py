@@ -16,6 +16,8 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from zoomsvc.marker import marker_like
+
 TOPIC_MAX = 200
 # Zoom allows 2,000 characters of agenda; the request marker needs the rest.
 AGENDA_MAX = 1900
@@ -78,6 +80,9 @@ def parse_request(data: object, zone: ZoneInfo, agencies: Iterable[str] = ()) ->
     for key in REQUIRED:
         if key not in data or data[key] is None or data[key] == "":
             raise InvalidInput(key, "wajib diisi")
+    for key in ("topic", "agenda"):  # only the service writes markers (zoomsvc.marker)
+        if marker_like(data.get(key)):
+            raise InvalidInput(key, "tidak boleh memuat penanda layanan seperti [ZM-2026-0001]")
     agency = _text(data, "agency", 200)
     known = {name.casefold(): name for name in agencies}
     if known:

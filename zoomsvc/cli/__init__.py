@@ -12,6 +12,7 @@ from zoomsvc.cli.db_commands import db
 from zoomsvc.cli.demo import demo
 from zoomsvc.cli.letter_commands import letter
 from zoomsvc.cli.lifecycle_commands import attention, cleanup, reconcile
+from zoomsvc.cli.meeting_commands import meeting
 from zoomsvc.cli.request_commands import audit, provision
 from zoomsvc.cli.web_commands import serve, token, user
 from zoomsvc.cli.zoom_commands import check_config, sandbox, zoom_ping
@@ -33,7 +34,7 @@ def cli(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
 for command in (demo, provision, letter, audit, db, serve, user, token, check_config, zoom_ping,
                 sandbox):
     cli.add_command(command)
-for command in (cleanup, reconcile, attention):  # the scheduled jobs (deploy/, README)
+for command in (cleanup, reconcile, attention, meeting):  # the scheduled jobs (deploy/, README)
     cli.add_command(command)
 del command
 

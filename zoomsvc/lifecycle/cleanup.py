@@ -6,9 +6,13 @@ transaction, marked ``deleted`` with its audit event. A run killed in between fi
 still ``live``, deletes it again, gets Zoom's 404 (counted as already gone) and records it. So
 Zoom sees one successful DELETE per meeting, and no meeting is left behind.
 
-Only DELETE is sent (no GET first): 404 means already gone, which halves the calls counted
-against Zoom's Light limit. The client paces every call under that limit; a few worker threads
-keep it busy despite Zoom's latency. Records and letters are never deleted.
+Only meetings on record as the service's own are deleted, by the Zoom id stored when the service
+created or adopted them; nothing is ever found by its text. A meeting that is running is never
+cut off: one that Zoom's webhooks said started and not yet ended is skipped, and just before
+each DELETE the meeting is asked for (GET, Light) and skipped while its ``status`` is
+``started``; a 404 on that GET means already gone. Skipped meetings are retried by a later run.
+The client paces every call under the Light limit; a few worker threads keep it busy despite
+Zoom's latency. Records and letters are never deleted.
 """
 
 from __future__ import annotations
@@ -29,9 +33,9 @@ from zoomsvc.provisioning.service import INTENT_LEASE, utc_now
 from zoomsvc.store import Database
 from zoomsvc.store import lifecycle_records as lrec
 from zoomsvc.store import records as rec
-from zoomsvc.store.models import Meeting
+from zoomsvc.store.models import Meeting, MeetingSync
 from zoomsvc.workflow import State
-from zoomsvc.zoom import ZoomAuthError, ZoomClient, ZoomError
+from zoomsvc.zoom import ZoomAuthError, ZoomClient, ZoomError, ZoomNotFound
 
 log = logging.getLogger("zoomsvc.lifecycle.cleanup")
 DEFAULT_GRACE = timedelta(hours=2)
@@ -39,6 +43,11 @@ DEFAULT_WORKERS = 4
 ACTOR = "sistem:pembersihan"
 # Zoom's (old, unconfirmed) code for "cannot delete a meeting that is running".
 MEETING_RUNNING = 3002
+# A "started" webhook without its "ended" stops the cleanup until this long after the planned
+# end (Zoom limits a meeting's length to about a day); after that, Zoom's own status decides,
+# so that one lost "ended" event does not keep a meeting and its request open for ever.
+STARTED_TRUST = timedelta(hours=24)
+RUNNING = "rapat masih berlangsung di Zoom; dicoba lagi nanti"
 
 
 @dataclass
@@ -185,17 +194,24 @@ class Cleaner:
             raise lost
 
     def _delete_one(self, target: Target) -> ItemResult:
-        if not self._still_due(target):
-            return ItemResult(target.code, target.zoom_id, "skipped",
-                              "berubah sejak direncanakan (dipindah atau sudah dicatat)")
+        why_not = self._why_not_due(target)
+        if why_not:
+            return ItemResult(target.code, target.zoom_id, "skipped", why_not)
         try:
-            existed = self.client.delete_meeting(target.zoom_id, missing_ok=True)
+            try:
+                running = self.client.get_meeting(target.zoom_id).status == "started"
+            except ZoomNotFound:
+                existed = running = False
+            else:
+                existed = not running and self.client.delete_meeting(target.zoom_id,
+                                                                     missing_ok=True)
         except ZoomError as exc:
             if exc.code == MEETING_RUNNING:
-                return ItemResult(target.code, target.zoom_id, "skipped",
-                                  "rapat masih berlangsung di Zoom; dicoba lagi nanti")
+                return ItemResult(target.code, target.zoom_id, "skipped", RUNNING)
             return ItemResult(target.code, target.zoom_id, "failed", str(exc),
                               abort=isinstance(exc, ZoomAuthError))
+        if running:
+            return ItemResult(target.code, target.zoom_id, "skipped", RUNNING)
         outcome = "deleted" if existed else "already_gone"
         try:
             self._record(target, outcome)
@@ -205,15 +221,22 @@ class Cleaner:
                               " jalankan lagi")
         return ItemResult(target.code, target.zoom_id, outcome)
 
-    def _still_due(self, target: Target) -> bool:
-        """Re-read the meeting just before the DELETE: a webhook may have moved it meanwhile."""
-        cutoff = self.clock() - self.grace
+    def _why_not_due(self, target: Target) -> str:
+        """Re-read the meeting just before Zoom is asked: a webhook may have moved it or said
+        it started meanwhile. Empty when it is still due."""
+        now = self.clock()
         with self.db.session() as session:
             meeting = session.get(Meeting, target.meeting_id)
-            if meeting is None or meeting.status != "live":
-                return False
-            return (meeting.end_at <= cutoff
-                    or meeting.request.state == State.CANCELLED.value)
+            if meeting is None or meeting.status != "live" or meeting.zoom_id != target.zoom_id:
+                return "berubah sejak direncanakan (dipindah atau sudah dicatat)"
+            if not (meeting.end_at <= now - self.grace
+                    or meeting.request.state == State.CANCELLED.value):
+                return "berubah sejak direncanakan (dipindah atau sudah dicatat)"
+            sync = session.get(MeetingSync, meeting.id)
+            if (sync is not None and sync.zoom_status == "started"
+                    and now < meeting.end_at + STARTED_TRUST):
+                return "Zoom mengabarkan rapat dimulai dan belum berakhir; dicoba lagi nanti"
+            return ""
 
     def _record(self, target: Target, outcome: str) -> None:
         now = self.clock()

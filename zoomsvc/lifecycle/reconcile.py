@@ -2,18 +2,24 @@
 
 Per host: one list of upcoming meetings (Medium), then a GET (Light) only for what the list
 does not explain. It finds meetings deleted or changed outside the service, meetings carrying a
-request marker the service does not know (adopted when the request is waiting for exactly that
-meeting, reported otherwise), and intents left by a crash (adopted by their marker, or released
-once their lease has run out and Zoom has nothing). A host whose list cannot be read is skipped:
-an absence that was not seen is never taken for a deletion. Safe to run any time; a second run
-changes nothing.
+request marker the service does not have on record, and intents left by a crash.
+
+A meeting is adopted only with the same proof provisioning uses
+(:func:`~zoomsvc.provisioning.external.owns`): its agenda ends with exactly the marker of a
+waiting intent, owner tag included, on the intent's host and at its time. Everything else that
+mentions a request code (a forged or foreign marker, one from another database sharing the Zoom
+account, the code-only marker of older versions, a meeting made by hand) is reported as an
+attention flag and never adopted or deleted; staff link such a meeting explicitly
+(``zoomsvc meeting link``). An intent Zoom has nothing for is released once its lease has run out.
+A host whose list cannot be read is skipped: an absence that was not seen is never taken for a
+deletion. Safe to run any time; a second run changes nothing.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
+import secrets
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
@@ -28,6 +34,8 @@ from zoomsvc.lifecycle.drift import (
     shown_id,
 )
 from zoomsvc.lifecycle.lock import LIFECYCLE_JOB, LOCK_TTL, JobLock
+from zoomsvc.marker import Marker, legacy_codes, read_marker
+from zoomsvc.provisioning.external import owns
 from zoomsvc.provisioning.service import INTENT_LEASE, utc_now
 from zoomsvc.store import Database
 from zoomsvc.store import lifecycle_records as lrec
@@ -38,7 +46,7 @@ from zoomsvc.zoom import ZoomClient, ZoomError, ZoomMeeting, ZoomNotFound
 
 log = logging.getLogger("zoomsvc.lifecycle.reconcile")
 ACTOR = "sistem:rekonsiliasi"
-MARKER = re.compile(r"\[(ZM-\d{4}-\d{4,})\]")
+LINK_HINT = "tautkan dengan 'zoomsvc meeting link' bila rapat ini memang milik permohonan itu"
 
 
 @dataclass(frozen=True)
@@ -128,7 +136,8 @@ class Reconciler:
             # existence (Zoom may show its actual start rather than the scheduled one).
             ours = [(m.id, int(m.zoom_id or 0), m.start_at <= now)
                     for m in lrec.live_meetings(session, host) if m.end_at > now]
-            intents = [(m.id, m.marker) for m in lrec.pending_intents(session, host)]
+            intents = [(m.id, m.marker, m.owner_tag is None)
+                       for m in lrec.pending_intents(session, host)]
             known = rec.known_zoom_ids(session, listed)
         for meeting_id, zoom_id, running in ours:
             self.summary.checked += 1
@@ -144,30 +153,37 @@ class Reconciler:
                     continue
             if not running:
                 self._compare(meeting_id, found)
+        legacy = {code for _, code, untagged in intents if untagged}
         resolved: set[str] = set()
         for item in listing:
             if item.id in known:
                 continue
-            code = self._marker_of(item)
-            if code is not None:
+            agenda = self._agenda_of(item)
+            marker = read_marker(agenda or "")
+            codes = legacy_codes(agenda or "")
+            if marker is not None:
                 self.summary.checked += 1
-                resolved.add(code)
-                self._marker(code, item, host)
-        for intent_id, marker in intents:
-            if marker not in resolved:
+                if self._marker(marker, item, host):
+                    resolved.add(marker.code)
+            elif codes:
+                self.summary.checked += 1
+                # An intent made before owner tags waits for staff while such a meeting exists.
+                resolved.update(legacy.intersection(codes))
+                self._report(codes[-1], item, "penanda lama atau tulisan tangan tanpa bukti "
+                             f"kepemilikan; {LINK_HINT}")
+        for intent_id, code, _ in intents:
+            if code not in resolved:
                 self.summary.checked += 1
                 self._intent(intent_id)
 
-    def _marker_of(self, item: ZoomMeeting) -> str | None:
-        agenda = item.agenda
-        if not agenda:  # list answers do not always carry the agenda
-            try:
-                agenda = self.client.get_meeting(item.id).agenda
-            except ZoomError as exc:
-                self._fail(f"agenda rapat Zoom {item.id}", exc)
-                return None
-        match = MARKER.search(agenda)
-        return match.group(1) if match else None
+    def _agenda_of(self, item: ZoomMeeting) -> str | None:
+        if item.agenda:
+            return item.agenda
+        try:  # list answers do not always carry the agenda
+            return self.client.get_meeting(item.id).agenda
+        except ZoomError as exc:
+            self._fail(f"agenda rapat Zoom {item.id}", exc)
+            return None
 
     def _gone(self, meeting_id: int) -> None:
         now = self.clock()
@@ -194,67 +210,74 @@ class Reconciler:
         if changes:
             self._change(change)
 
-    def _marker(self, code: str, item: ZoomMeeting, host: str) -> None:
-        """A meeting on Zoom carries ``code`` but is not on record: adopt it or report it."""
-        verdict = self._marker_verdict(code)
+    def _marker(self, marker: Marker, item: ZoomMeeting, host: str) -> bool:
+        """A meeting on Zoom ends with a marker but is not on record: adopt it when it proves to
+        be a waiting intent's, else report it. True when the intent's meeting is accounted for
+        (adopted or still being made), so the intent is not released."""
+        code = marker.code
+        verdict = self._marker_verdict(marker)
         if verdict != "adopt":
             self._report(code, item, verdict)
-            return
+            return verdict == "pending"
         try:
             full = self.client.get_meeting(item.id)  # the list lacks the passcode
         except ZoomError as exc:
             self._fail(f"rapat Zoom {item.id}", exc)
-            return
+            return True
         now = self.clock()
         with self.db.allocation() as session:
             request = rec.request_by_code(session, code)
-            if request is None or self._marker_verdict(code) != "adopt":
-                return  # changed meanwhile: the next run looks again
-            row = rec.active_meeting(session, request.id)
-            if row is None:  # the intent was released (or dropped) before the meeting was seen
-                row = Meeting(request_id=request.id, marker=code, host=host, status="live",
-                              start_at=request.start_at, end_at=request.end_at, created_at=now)
-                session.add(row)
-            row.status, row.host, row.zoom_id, row.zoom_uuid = "live", host, full.id, full.uuid
-            row.passcode, row.join_url = full.password, full.join_url
-            if full.start_time is not None and full.duration > 0:
-                row.start_at = full.start_time
-                row.end_at = full.start_time + timedelta(minutes=full.duration)
-            request.last_error = None
-            session.flush()
-            note = f"rapat Zoom {shown_id(full.id)} (diadopsi oleh rekonsiliasi)"
-            if request.state == State.SCHEDULING.value:
-                rec.transition(session, request, State.SCHEDULED, actor=ACTOR, role=Role.SYSTEM,
-                               now=now, note=note)
-            else:
-                note_event(session, request, actor=ACTOR, now=now, note=note, step="5")
-            flag_clash(session, row, actor=ACTOR, now=now, facts=self.facts)
-        self._change(Change("adopted", code, full.id, f"rapat ditemukan lewat penanda di {host}"))
+            row = rec.active_meeting(session, request.id) if request else None
+            if request is None or row is None or self._marker_verdict(marker) != "adopt":
+                return True  # changed meanwhile: the next run looks again
+            assert row.owner_tag is not None
+            proven = owns(full, host=row.host, code=code, tag=row.owner_tag, start=row.start_at,
+                          minutes=int((row.end_at - row.start_at).total_seconds() // 60))
+            if proven:
+                row.status, row.zoom_id, row.zoom_uuid = "live", full.id, full.uuid
+                row.passcode, row.join_url = full.password, full.join_url
+                request.last_error = None
+                session.flush()
+                note = f"rapat Zoom {shown_id(full.id)} (diadopsi oleh rekonsiliasi)"
+                if request.state == State.SCHEDULING.value:
+                    rec.transition(session, request, State.SCHEDULED, actor=ACTOR,
+                                   role=Role.SYSTEM, now=now, note=note)
+                else:
+                    note_event(session, request, actor=ACTOR, now=now, note=note, step="5")
+                flag_clash(session, row, actor=ACTOR, now=now, facts=self.facts)
+        if not proven:
+            self._report(code, item, "akun, waktu atau agenda tidak sama dengan reservasi")
+            return False
+        self._change(Change("adopted", code, full.id, f"rapat terbukti milik layanan di {host}"))
+        return True
 
-    def _marker_verdict(self, code: str) -> str:
-        """``adopt`` when the request waits for this meeting; else why it is only reported."""
+    def _marker_verdict(self, marker: Marker) -> str:
+        """``adopt`` when a waiting intent carries this owner tag; else why it is only reported."""
         now = self.clock()
         with self.db.session() as session:
-            request = rec.request_by_code(session, code)
+            request = rec.request_by_code(session, marker.code)
             if request is None:
-                return "permohonan tidak dikenal"
+                return "permohonan tidak dikenal (penanda palsu atau dari basis data lain)"
             row = rec.active_meeting(session, request.id)
             if row is not None and row.status == "live":
                 return f"permohonan sudah punya rapat {shown_id(row.zoom_id)} (rapat ganda)"
-            if row is not None:
-                in_lease = request.last_error is None and now - row.created_at < INTENT_LEASE
-                return "pending" if in_lease else "adopt"
-            if request.state == State.SCHEDULING.value:
-                return "adopt"
-            return f"permohonan berstatus {request.state}"
+            if row is None:
+                return f"permohonan berstatus {request.state} tanpa reservasi; {LINK_HINT}"
+            if row.owner_tag is None:
+                return f"reservasi dibuat sebelum penanda kepemilikan; {LINK_HINT}"
+            if not secrets.compare_digest(row.owner_tag.encode(), marker.tag.encode()):
+                return "kunci penanda tidak cocok (penanda palsu atau dari basis data lain)"
+            in_lease = request.last_error is None and now - row.created_at < INTENT_LEASE
+            return "pending" if in_lease else "adopt"
 
     def _report(self, code: str, item: ZoomMeeting, why: str) -> None:
         if why == "pending":
             self._change(Change("pending", code, item.id, "pembuatan rapat sedang berjalan"))
             return
         now = self.clock()
-        detail = (f"Rapat Zoom {shown_id(item.id)} membawa penanda [{code}] tetapi tidak "
-                  f"tercatat: {why}. Periksa dan hapus di Zoom bila tidak diperlukan.")
+        detail = (f"Rapat Zoom {shown_id(item.id)} menyebut permohonan {code} tetapi tidak "
+                  f"tercatat: {why}. Rapat ini tidak diadopsi dan tidak dihapus oleh layanan; "
+                  "periksa di Zoom.")
         with self.db.allocation() as session:
             request = rec.request_by_code(session, code)
             lrec.raise_attention(session, kind="marker_unknown", subject=f"zoom:{item.id}",

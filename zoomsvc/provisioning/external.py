@@ -1,4 +1,4 @@
-"""The hosts' meetings as Zoom lists them, cached briefly, and the search for a request's marker.
+"""The hosts' meetings as Zoom lists them, cached briefly, and the search for an intent's meeting.
 
 Staff still schedule meetings by hand on the same accounts, so the calendar check must count what
 Zoom has and the service did not create. Listing every host on every request would spend Zoom's
@@ -10,21 +10,21 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from zoomsvc.calendar import Busy
+from zoomsvc.marker import carries_marker
 from zoomsvc.zoom import ZoomClient, ZoomMeeting
 
 
-def marker_tag(code: str) -> str:
-    """How a request's code appears in the agenda of its Zoom meeting."""
-    return f"[{code}]"
-
-
-def agenda_with_marker(agenda: str, code: str) -> str:
-    """The agenda sent to Zoom: the staff's text followed by the request marker."""
-    tag = marker_tag(code)
-    return f"{agenda}\n\n{tag}" if agenda else tag
+def owns(meeting: ZoomMeeting, *, host: str, code: str, tag: str, start: datetime,
+         minutes: int) -> bool:
+    """Whether ``meeting`` is provably the one the service created for an intent: its agenda
+    ends with exactly the intent's marker, it is on the reserved host and at the reserved time.
+    Nothing weaker (a code in the text, a marker elsewhere in the agenda) is ever enough."""
+    on_host = host.lower() in {meeting.host_email.lower(), meeting.host_id.lower()}
+    return (on_host and meeting.start_time == start and meeting.duration == minutes
+            and carries_marker(meeting.agenda, code, tag))
 
 
 class UpcomingMeetings:
@@ -67,14 +67,15 @@ class UpcomingMeetings:
                      str(m.id))
                 for host, m in found if m.id not in ours and m.start_time is not None]
 
-    def find_marker(self, host: str, code: str) -> ZoomMeeting | None:
-        """The host's upcoming meeting carrying ``code`` in its agenda, asked fresh from Zoom,
-        in full (list answers lack the passcode and do not always include the agenda)."""
-        tag = marker_tag(code)
+    def find_owned(self, host: str, code: str, tag: str, start: datetime, minutes: int
+                   ) -> ZoomMeeting | None:
+        """The host's upcoming meeting proven to be the intent's (:func:`owns`), asked fresh
+        from Zoom and fetched in full (list answers lack the passcode and may cut the agenda)."""
         for listed in self.of_host(host, fresh=True):
-            if listed.agenda and tag not in listed.agenda:
-                continue
+            if listed.start_time is not None and (listed.start_time != start
+                                                  or listed.duration != minutes):
+                continue  # only meetings at the reserved time are worth a GET
             meeting = self._client.get_meeting(listed.id)
-            if tag in meeting.agenda:
+            if owns(meeting, host=host, code=code, tag=tag, start=start, minutes=minutes):
                 return meeting
         return None

@@ -85,3 +85,14 @@ def alternatives_from_row(request: Request) -> tuple[Slot, ...]:
         return ()
     return tuple(Slot(datetime.fromisoformat(i["start"]), datetime.fromisoformat(i["end"]),
                       i["host"]) for i in json.loads(request.alternatives_json))
+
+
+def result_of(request: Request) -> ProvisionResult:
+    """Where a request stands, in the shape of a provisioning result."""
+    meeting = next((m for m in request.meetings if m.status == "live"), None)
+    # The README's contract: outcome is "scheduled" or "full" (a full request keeps its reason
+    # through the letter's steps); where the request stands is in ``state``.
+    outcome = "full" if request.full_reason else "scheduled"
+    return ProvisionResult(request.code, request.state, outcome,
+                           MeetingInfo.from_row(meeting) if meeting else None,
+                           alternatives_from_row(request), request.full_reason)

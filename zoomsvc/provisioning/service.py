@@ -4,13 +4,16 @@ The order of events is what makes it safe:
 
 1. the request is stored once per agency letter (a re-submission returns the same request);
 2. under the allocation lock the calendar is checked and an *intent* row reserves the slot on a
-   host, carrying the request's marker (its code) — before Zoom is called;
-3. Zoom creates the meeting with the marker in its agenda;
+   host, carrying the request's code and a fresh unguessable owner tag — before Zoom is called;
+3. Zoom creates the meeting with the marker (code and tag) as the last line of its agenda;
 4. the meeting's details replace the intent and the request becomes ``scheduled``.
 
-A crash or an unknown outcome between 2 and 4 leaves the intent: the next run looks for the marker
-on that host and adopts the meeting it finds before creating anything. So one request never owns
-two meetings, and a meeting that exists is never reported as failed.
+A crash or an unknown outcome between 2 and 4 leaves the intent: the next run looks on that host
+for the meeting that proves to be the intent's (:func:`~zoomsvc.provisioning.external.owns`:
+exactly that marker line, host, start and duration) and adopts it before creating anything. So
+one request never owns two meetings, and a meeting that exists is never reported as failed. A
+meeting is deleted again only when this run created it and no other request has it on record;
+any doubt about ownership stops the run with an attention flag instead.
 
 An intent is also a lease: while the worker that made it may still be waiting for Zoom, another
 worker (a second process, thread or double-clicked form) must not resume it, or both would create.
@@ -26,21 +29,21 @@ from datetime import UTC, datetime, timedelta
 from typing import NoReturn
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from zoomsvc.calendar import Busy, BusyIndex, CalendarRejected, Rules, check, validate_request
 from zoomsvc.config import Config
 from zoomsvc.crashpoints import crash_point
 from zoomsvc.domain import parse_request
-from zoomsvc.provisioning.external import UpcomingMeetings, agenda_with_marker
+from zoomsvc.marker import agenda_with_marker, new_owner_tag
+from zoomsvc.provisioning.external import UpcomingMeetings
 from zoomsvc.provisioning.outcome import (
-    MeetingInfo,
     ProvisioningFailed,
     ProvisionResult,
     alternatives_from_row,
     alternatives_to_json,
+    result_of,
 )
 from zoomsvc.provisioning.recording import existing_code, record_request
+from zoomsvc.provisioning.storing import MeetingStore
 from zoomsvc.store import Database
 from zoomsvc.store import records as rec
 from zoomsvc.store.models import Meeting, Request
@@ -50,7 +53,6 @@ from zoomsvc.zoom import (
     NewMeeting,
     ZoomClient,
     ZoomError,
-    ZoomMeeting,
     ZoomOutcomeUnknown,
 )
 
@@ -77,6 +79,7 @@ class Provisioner:
         self.zone = ZoneInfo(config.agency.timezone)
         self.rules = Rules.from_settings(config.calendar, self.zone, config.agency.zone_label)
         self.upcoming = UpcomingMeetings(client, config.calendar.zoom_list_cache_seconds)
+        self.storing = MeetingStore(db, client, lambda: self.clock())
         self._daily_blocked: dict[str, datetime] = {}
 
     def submit(self, data: object, *, actor: str = "cli", role: Role = Role.STAF,
@@ -166,8 +169,8 @@ class Provisioner:
                            self.rules, exclude=frozenset(exclude), preferred=preferred)
             if answer.host is not None:
                 session.add(Meeting(request_id=request.id, marker=code, host=answer.host.user,
-                                    status="intent", start_at=start, end_at=end,
-                                    created_at=now))
+                                    owner_tag=new_owner_tag(), status="intent", start_at=start,
+                                    end_at=end, created_at=now))
                 # A fresh intent is in flight: an old error must not let another worker resume.
                 request.last_error = None
                 return answer.host.user, None
@@ -205,29 +208,52 @@ class Provisioner:
 
     def _resume(self, code: str, host: str, actor: str, role: Role) -> ProvisionResult:
         """A previous run reserved ``host`` and may have created the meeting: adopt or create."""
+        intent = self._intent(code)
+        if intent.owner_tag is None:
+            # Made before owner tags: a code in an agenda proves nothing, so staff decide.
+            self.storing.conflict(code, None, "reservasi ini dibuat sebelum penanda "
+                                  "kepemilikan; periksa rapat di Zoom pada akun "
+                                  f"{host}, lalu tautkan dengan 'zoomsvc meeting link' atau "
+                                  "tunggu rekonsiliasi melepas reservasinya")
         try:
-            found = self.upcoming.find_marker(host, code)
+            found = self.upcoming.find_owned(host, code, intent.owner_tag, intent.start_at,
+                                             _minutes(intent.end_at - intent.start_at))
         except ZoomError as exc:
             self._fail(code, f"pencarian rapat {code} di Zoom gagal: {exc}")
         if found is not None:
-            log.info("request %s: adopting Zoom meeting found by its marker", code)
-            return self._store_meeting(code, found, actor, role, adopted=True)
+            log.info("request %s: adopting Zoom meeting proven by its owner tag", code)
+            return self.storing.store(code, found, actor, role, adopted=True)
         return self._create(code, host, actor, role)
 
+    def _intent(self, code: str) -> Meeting:
+        """The request's pending intent, detached (read-only)."""
+        with self.db.session() as session:
+            request = rec.request_by_code(session, code)
+            row = rec.active_meeting(session, request.id) if request else None
+            if row is None or row.status != "intent":
+                raise ProvisioningFailed(code, f"permohonan {code} tidak lagi menunggu rapat; "
+                                         "jalankan lagi")
+            session.expunge(row)
+            return row
+
     def _create(self, code: str, host: str, actor: str, role: Role) -> ProvisionResult:
+        intent = self._intent(code)
+        tag = intent.owner_tag
+        assert tag is not None  # new intents get one; _resume stops at legacy ones
         with self.db.session() as session:
             request = rec.request_by_code(session, code)
             assert request is not None
-            new = NewMeeting(topic=request.topic, start=request.start_at,
-                             duration_minutes=_minutes(request.end_at - request.start_at),
-                             agenda=agenda_with_marker(request.agenda, code))
+            new = NewMeeting(topic=request.topic, start=intent.start_at,
+                             duration_minutes=_minutes(intent.end_at - intent.start_at),
+                             agenda=agenda_with_marker(request.agenda, code, tag))
         crash_point("before_zoom")
         try:
             meeting = self.client.create_meeting(host, new)
             crash_point("after_zoom")
         except ZoomOutcomeUnknown as exc:
             try:
-                found = self.upcoming.find_marker(host, code)
+                found = self.upcoming.find_owned(host, code, tag, new.start,
+                                                 new.duration_minutes)
             except ZoomError:
                 found = None
             if found is None:
@@ -240,50 +266,7 @@ class Provisioner:
             self._drop_intent(code)
             self._fail(code, f"Zoom menolak pembuatan rapat: {exc}")
         self.upcoming.forget(host)
-        return self._store_meeting(code, meeting, actor, role, adopted=False)
-
-    def _store_meeting(self, code: str, meeting: ZoomMeeting, actor: str, role: Role,
-                       adopted: bool) -> ProvisionResult:
-        duplicate = False
-        try:
-            with self.db.allocation() as session:
-                request = rec.request_by_code(session, code)
-                assert request is not None
-                row = rec.active_meeting(session, request.id)
-                assert row is not None
-                if row.status == "live":
-                    # Another worker stored a meeting first (this run outlived its lease).
-                    duplicate = row.zoom_id != meeting.id
-                    result = self._result(request)
-                else:
-                    row.status, row.zoom_id, row.zoom_uuid = "live", meeting.id, meeting.uuid
-                    row.passcode, row.join_url = meeting.password, meeting.join_url
-                    request.last_error = None
-                    note = f"rapat Zoom {meeting.id}" + (" (diadopsi)" if adopted else "")
-                    rec.transition(session, request, State.SCHEDULED, actor=actor, role=role,
-                                   now=self.clock(), note=note)
-                    result = self._result(request)
-        except SQLAlchemyError as exc:
-            log.error("request %s: storing Zoom meeting %s failed: %s", code, meeting.id,
-                      type(exc).__name__)
-            try:
-                self.client.delete_meeting(meeting.id, missing_ok=True)
-            except ZoomError:
-                raise ProvisioningFailed(code, f"rapat {meeting.id} dibuat di Zoom tetapi gagal "
-                                         "disimpan dan tidak dapat dihapus; ia membawa penanda "
-                                         f"{code}, sehingga menjalankan ulang atau 'zoomsvc "
-                                         "reconcile' akan mengadopsinya") from exc
-            raise ProvisioningFailed(code, f"rapat gagal disimpan ({type(exc).__name__}); "
-                                     "rapat di Zoom sudah dihapus kembali, silakan coba lagi"
-                                     ) from exc
-        if duplicate:
-            log.warning("request %s: deleting duplicate Zoom meeting %s", code, meeting.id)
-            try:
-                self.client.delete_meeting(meeting.id, missing_ok=True)
-            except ZoomError as exc:
-                log.error("request %s: duplicate Zoom meeting %s not deleted: %s", code,
-                          meeting.id, exc)
-        return result
+        return self.storing.store(code, meeting, actor, role, adopted=False)
 
     def _drop_intent(self, code: str) -> None:
         with self.db.allocation() as session:
@@ -335,12 +318,7 @@ class Provisioner:
             return self._result(request)
 
     def _result(self, request: Request) -> ProvisionResult:
-        meeting = next((m for m in request.meetings if m.status == "live"), None)
-        outcome = {State.FULL.value: "full"}.get(request.state, "scheduled" if meeting else
-                                                 request.state)
-        return ProvisionResult(request.code, request.state, outcome,
-                               MeetingInfo.from_row(meeting) if meeting else None,
-                               alternatives_from_row(request), request.full_reason)
+        return result_of(request)
 
 
 def _busy_of(row: Meeting) -> Busy:

@@ -2,8 +2,8 @@
 
 All datetimes are stored in UTC and come back timezone-aware (:class:`UTCDateTime`); Zoom meeting
 ids are BIGINT. A meeting row exists *before* Zoom is called (status ``intent``), carrying the
-request's marker, so a crash between Zoom and the database can always be repaired by looking for
-the marker on Zoom.
+request's marker and an unguessable owner tag, so a crash between Zoom and the database can always
+be repaired by looking on Zoom for the meeting whose agenda ends with exactly that marker.
 """
 
 from __future__ import annotations
@@ -111,6 +111,9 @@ class Meeting(Base):
     # index below covers only pending and live meetings.
     request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), index=True)
     marker: Mapped[str] = mapped_column(String(20), index=True)
+    # The unguessable half of the agenda marker (zoomsvc.marker); None on rows made before
+    # 0006 and on meetings staff linked by hand. Only a meeting carrying it is ever adopted.
+    owner_tag: Mapped[str | None] = mapped_column(String(64))
     host: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20))  # intent | live | deleted | gone_outside
     zoom_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)

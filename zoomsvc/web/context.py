@@ -16,7 +16,8 @@ from zoomsvc.workflow import STATE_LABELS, State
 FLAG_LABELS = {"gone_outside": "Rapat dihapus di luar layanan",
                "changed_outside": "Rapat diubah di luar layanan",
                "clash": "Bentrok jadwal akun Zoom", "marker_unknown": "Rapat bertanda tak dikenal",
-               "intent_released": "Pemesanan slot dilepas"}
+               "intent_released": "Pemesanan slot dilepas",
+               "ownership_conflict": "Kepemilikan rapat Zoom diragukan"}
 ROLE_LABELS = {"staf": "Staf", "subkoordinator": "Sub Koordinator", "kabid": "Kabid",
                "kadis": "Kadis", "opd": "OPD", "admin": "Admin", "system": "Sistem"}
 

@@ -1,4 +1,5 @@
-"""Admin endpoints under ``/_sandbox``: faults, counters, reset and direct meeting access.
+"""Admin endpoints under ``/_sandbox``: faults, counters, reset, direct meeting access and a
+meeting's status (``waiting``/``started``, as if its host had started it).
 
 They need no token: the sandbox binds loopback only by default and exists for tests and demos.
 """
@@ -116,3 +117,16 @@ def register_admin(app: Flask, state: SandboxState) -> None:
             view = meeting_view(record, base, secrets.token_urlsafe(32))
         return jsonify(view), 201
 
+    @app.post("/_sandbox/meetings/<meeting_id>/status")
+    def set_meeting_status(meeting_id: str) -> Response:
+        body = request.get_json(silent=True)
+        status = body.get("status") if isinstance(body, dict) else None
+        if status not in ("waiting", "started"):
+            raise validation_error("status", "status must be 'waiting' or 'started'.")
+        with state.lock:
+            record = state.visible_meeting(meeting_id)
+            if record is None:
+                raise bad_request(f"no meeting {meeting_id}")
+            record["status"] = status
+            state.save()
+        return jsonify({"id": record["id"], "status": status})
