@@ -328,7 +328,8 @@ def test_check_config_exits_2_naming_a_broken_template(
     line = failed(runner.invoke(cli, ["--config", str(path), "check-config"]), 2)
 
     assert "Konfigurasi tidak valid: surat_tanggapan.docx:" in line
-    assert "word/document.xml" in line
+    assert "isi surat, paragraf" in line  # where a person editing it finds the tag
+    assert "{{ nomor }" in line
 
 
 def test_check_config_exits_2_naming_an_empty_signer_name(
