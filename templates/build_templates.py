@@ -355,7 +355,8 @@ def closing(doc: Doc) -> None:
     para(doc, "{{ penandatangan.pangkat }}", style="Tanda Tangan")
     para(doc, "NIP {{ penandatangan.nip }}", style="Tanda Tangan")
     tag(doc, "{%p if tembusan %}")
-    para(doc, "Tembusan:", style="Tembusan", before=8).paragraph_format.left_indent = Cm(0)
+    label = para(doc, "Tembusan:", style="Tembusan", before=8)
+    label.paragraph_format.left_indent = label.paragraph_format.first_line_indent = Cm(0)
     tag(doc, "{%p for salinan in tembusan %}")
     para(doc, "{{ loop.index }}.\t{{ salinan }}{% if loop.last %}.{% else %};{% endif %}",
          style="Tembusan")
