@@ -566,3 +566,20 @@ def test_letter_data_refuses_naive_times_and_unknown_signer_prefixes() -> None:
         Signer(office="Kepala", name="X", pangkat="Y", nip="197001012000011001", prefix="an")
     with pytest.raises(ValueError, match="NIP"):
         Signer(office="Kepala", name="X", pangkat="Y", nip="1970")
+
+
+def kop_columns(blob: bytes) -> list[float]:
+    """The column widths (cm) of the letter's first table, the kop."""
+    kop = docx.Document(io.BytesIO(blob)).tables[0]
+    return [round(column.width.cm, 1) for column in kop.columns]
+
+
+def test_the_kop_spans_the_page_without_an_emblem_and_makes_room_for_one(
+        renderers: dict[str, LetterRenderer]) -> None:
+    renderer = renderers[TEMPLATE_SCHEDULED]
+    assert kop_columns(renderer.render(sample_letter())) == [16.0]
+    emblem = Path(__file__).resolve().parents[1] / "examples" / "lambang-contoh.png"
+    data = sample_letter(kop=replace(sample_letter().kop, emblem_path=str(emblem)))
+    blob = renderer.render(data)
+    assert kop_columns(blob) == [2.4, 13.6]
+    assert emblem.read_bytes() in media(blob).values()  # the example's placeholder is usable
