@@ -107,11 +107,16 @@ def letter_show(app: AppContext, code: str) -> None:
 @letter.command("pdf")
 @click.argument("code")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Berkas PDF tujuan (bawaan: di samping draf DOCX).")
+              help="Berkas PDF tujuan (bawaan: di samping DOCX-nya).")
+@click.option("--final", "record", is_flag=True,
+              help="Surat untuk ditandatangani (dibuat saat Kabid memaraf), bukan drafnya.")
 @pass_app
-def letter_pdf(app: AppContext, code: str, output: Path | None) -> None:
-    """Ubah draf DOCX menjadi PDF dengan LibreOffice (bila terpasang)."""
-    draft = app.letters.draft_path(code)
+def letter_pdf(app: AppContext, code: str, output: Path | None, record: bool) -> None:
+    """Ubah draf DOCX (atau --final: surat untuk ditandatangani) menjadi PDF dengan LibreOffice."""
+    draft = app.letters.record_path(code) if record else app.letters.draft_path(code)
+    if record and not draft.is_file():
+        raise Failure(f"surat {code} untuk ditandatangani belum ada: draf harus diparaf Kabid "
+                      f"dulu ('zoomsvc letter review {code} --approve')")
     if not draft.is_file():
         raise Failure(f"draf {code} belum ada: jalankan 'zoomsvc letter render {code}'")
     try:
