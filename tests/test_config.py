@@ -107,6 +107,9 @@ def test_zoomsvc_config_env_names_the_file_when_no_option_is_given(
     ({"calendar": {"service_days": [0, 1]}}, "calendar.service_days"),
     ({"calendar": {"alternatives": 0}}, "calendar.alternatives"),
     ({"database": {"url": ""}}, "database.url"),
+    ({"letters": {"signing_mode": "digital"}}, "letters.signing_mode"),
+    ({"letters": {"date_on": "sent"}}, "letters.date_on"),
+    ({"letters": {"emblem": "/tidak/ada/lambang.png"}}, "letters.emblem"),
     ({"opd": [{"name": "Dinas A"}, {"name": "dinas a"}]}, "opd[1].name"),
     ({"unknown": {}}, "unknown"),
 ])

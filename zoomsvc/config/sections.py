@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -200,6 +201,9 @@ def build_letters(raw: Mapping[str, Any]) -> LetterSettings:
     if letters.signing_mode not in SIGNING_MODES:
         raise ConfigError("letters.signing_mode", "harus \"tte\" (tanda tangan elektronik) atau "
                           "\"basah\" (tanda tangan basah yang dipindai)")
+    if letters.emblem and not Path(letters.emblem).is_file():
+        raise ConfigError("letters.emblem", f"berkas gambar lambang {letters.emblem} tidak "
+                          "ditemukan; isi path PNG/JPEG yang ada, atau kosongkan")
     if letters.date_on not in DATE_ON:
         raise ConfigError("letters.date_on", "harus \"draft\", \"approval\" atau \"signature\"")
     if not 1 <= letters.max_upload_mb <= 50:
