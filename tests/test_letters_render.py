@@ -549,6 +549,8 @@ def test_the_join_link_is_a_hyperlink_with_its_relationship(
     assert [(link.address, link.text) for link in links] == [(url, url)]
     no_link = renderers[TEMPLATE_SCHEDULED].render(sample_letter(join_url=""))
     assert not [h for p in docx.Document(io.BytesIO(no_link)).paragraphs for h in p.hyperlinks]
+    with zipfile.ZipFile(io.BytesIO(no_link)) as package:
+        assert "None" not in package.read("word/document.xml").decode()
     assert_valid_package(no_link)
 
 

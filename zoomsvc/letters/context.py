@@ -15,7 +15,7 @@ already formatted the Indonesian way (:mod:`zoomsvc.formatting`):
   "09.00 – 12.00 WITA" (the requested time, in the agency's zone).
 - ``meeting_id`` ("812 3456 7890"), ``passcode``, ``tautan`` (join link, text);
   ``tautan_pranala``: the same link as a clickable hyperlink, used as ``{{r tautan_pranala }}``
-  (set by the renderer; ``None`` without a link).
+  (set by the renderer; empty without a link).
 - ``menit_sebelum``: minutes the room opens early ("15"); ``kontak_teknis``: contact or "".
 - ``alternatif``: list of {``hari_tanggal``, ``pukul``} (the "penuh" letter; the shipped
   template loops ``{%p for waktu in alternatif %}``); ``alasan_penuh``: why the time is full.
@@ -199,7 +199,7 @@ def template_context(data: LetterData) -> dict[str, Any]:
         "meeting_id": formatting.meeting_id(data.meeting_id) if data.meeting_id else "",
         "passcode": t(data.passcode),
         "tautan": t(data.join_url),
-        "tautan_pranala": None,
+        "tautan_pranala": "",  # the renderer puts the hyperlink here
         "menit_sebelum": str(data.minutes_before),
         "kontak_teknis": t(data.technical_contact),
         "alternatif": [{"hari_tanggal": _day(start, data.timezone),
