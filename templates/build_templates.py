@@ -3,24 +3,30 @@
 Run as ``python templates/build_templates.py``. The committed .docx files are the source of truth
 an agency edits in Word; this script only recreates the project's originals (python-docx for the
 layout, docxtpl/Jinja tags written as plain text in runs). The variables are documented in
-``zoomsvc/letters/context.py``.
+``docs/templates.md``.
+
+Spacing and indents live in named paragraph styles ("Kop", "Isi Surat", "Tanda Tangan",
+"Tembusan" …), so a clerk changes them in one place in Word; unused styles are stripped.
 """
 
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import docx
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import _Footer
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
@@ -29,9 +35,7 @@ FONT = "Arial"
 TEXT_WIDTH = Cm(16)  # A4 (21 cm) minus 2.5 cm margins on each side
 BODY_INDENT = Cm(1.25)
 SIGNATURE_INDENT = Cm(8.5)
-# Word keeps table styles it never uses; python-docx's default carries 100 of them (340 kB of XML
-# in every letter), so only these stay.
-KEPT_TABLE_STYLES = {"TableNormal", "TableGrid"}
+EMBLEM_COLUMN = Cm(2.4)  # the kop text takes the rest: Cm(16 - 2.4)
 FIXED_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 # Child order of w:tblPr in the OOXML schema (ECMA-376 Part 1, 17.4.60), the children used here.
 TBL_PR = ("tblStyle", "tblW", "jc", "tblInd", "tblBorders", "tblLayout", "tblCellMar", "tblLook")
@@ -56,52 +60,93 @@ def set_fonts(rpr: OxmlElement) -> None:
     lang.set(qn("w:val"), "id-ID")
 
 
+STYLES: dict[str, dict[str, object]] = {
+    # name: paragraph format (points, Cm, alignment) of a style based on Normal.
+    "Kop": {"align": WD_ALIGN_PARAGRAPH.CENTER},
+    "Kop Kontak": {"align": WD_ALIGN_PARAGRAPH.CENTER, "size": 9},
+    "Isi Surat": {"align": WD_ALIGN_PARAGRAPH.JUSTIFY, "first": BODY_INDENT, "before": 6},
+    # Paragraphs that hold long numbers or names: left-aligned, so a long token at a line's end
+    # never stretches the spaces of the line before it.
+    "Isi Surat Rata Kiri": {"base": "Isi Surat", "align": WD_ALIGN_PARAGRAPH.LEFT},
+    "Daftar": {"align": WD_ALIGN_PARAGRAPH.LEFT, "left": BODY_INDENT + Cm(0.75),
+               "first": Cm(-0.75)},
+    "Tautan": {"align": WD_ALIGN_PARAGRAPH.LEFT, "left": BODY_INDENT, "before": 2},
+    # The closing, the signature and the copies stay together on one page: keep-with-next and
+    # keep-lines-together on every paragraph of them.
+    "Penutup": {"base": "Isi Surat", "keep": True},
+    "Tanda Tangan": {"left": SIGNATURE_INDENT, "keep": True},
+    "Tembusan": {"left": Cm(0.75), "first": Cm(-0.75), "keep": True, "size": 11},
+    "Kaki Surat": {"size": 8},
+    "Kepala Halaman": {"size": 10},
+}
+
+
+def add_styles(doc: Doc) -> None:
+    """The named paragraph styles of :data:`STYLES`."""
+    for name, spec in STYLES.items():
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles[str(spec.get("base", "Normal"))]
+        style.quick_style = True
+        fmt = style.paragraph_format
+        if "align" in spec:
+            fmt.alignment = spec["align"]
+        if "left" in spec:
+            fmt.left_indent = spec["left"]
+        if "first" in spec:
+            fmt.first_line_indent = spec["first"]
+            if spec["first"] < Cm(0):  # type: ignore[operator]
+                fmt.tab_stops.add_tab_stop(spec.get("left", Cm(0)))
+        if "before" in spec:
+            fmt.space_before = Pt(spec["before"])  # type: ignore[arg-type]
+        if spec.get("keep"):
+            fmt.keep_with_next = fmt.keep_together = True
+        if "size" in spec:
+            style.font.size = Pt(spec["size"])  # type: ignore[arg-type]
+
+
 def new_document() -> Doc:
     """A4, 2.5 cm side margins (the kop sits higher), Arial 12 pt, single spacing."""
     doc = docx.Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
-    # The bottom margin leaves room for the TTE footer (statement and QR code).
-    section.top_margin, section.bottom_margin = Cm(1.5), Cm(3)
+    section.top_margin, section.bottom_margin = Cm(1.5), Cm(2.2)
     section.left_margin = section.right_margin = Cm(2.5)
-    section.header_distance, section.footer_distance = Cm(1.25), Cm(0.8)
+    section.header_distance, section.footer_distance = Cm(0.6), Cm(0.6)
     styles = doc.styles.element
-    for style in styles.findall(qn("w:style")):
-        if (style.get(qn("w:type")) == "table"
-                and style.get(qn("w:styleId")) not in KEPT_TABLE_STYLES):
-            styles.remove(style)
     set_fonts(styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")))
     normal = doc.styles["Normal"]
     normal.font.name, normal.font.size = FONT, Pt(12)
     set_fonts(normal.element.get_or_add_rPr())
     normal.paragraph_format.space_before = normal.paragraph_format.space_after = Pt(0)
     normal.paragraph_format.line_spacing = 1.0
+    normal.paragraph_format.widow_control = True  # no lone first or last line of a paragraph
+    add_styles(doc)
     props = doc.core_properties
-    props.title = "Surat Tanggapan atas Permohonan Fasilitasi Layanan Zoom Meeting"
-    props.author = props.last_modified_by = "zoomsvc"
+    # Neutral values: every rendered letter gets its own (zoomsvc.letters.render).
+    props.title = "Surat Tanggapan"
+    props.author = props.last_modified_by = ""
     props.language, props.revision = "id-ID", 1
-    props.created = props.modified = datetime(2026, 1, 1, tzinfo=UTC)
-    props.comments = "Templat docxtpl; variabel: lihat zoomsvc/letters/context.py"
+    props.created = props.modified = datetime(2026, 1, 1)  # noqa: DTZ001 - fixed for rebuilds
+    props.comments = ""
+    compat = doc.settings.element.find(qn("w:compat"))
+    for setting in compat.findall(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")  # Word 2013 and later: no Compatibility Mode
     return doc
 
 
-def para(doc: Doc | _Cell, text: str = "", *, align: int | None = None, bold: bool = False,
-         size: float | None = None, before: float = 0, after: float = 0,
-         left: Cm | None = None, first: Cm | None = None, keep: bool = False) -> Paragraph:
-    """Add a paragraph of one run (tabs in ``text`` become Word tabs)."""
-    p = doc.add_paragraph()
+def para(doc: Doc | _Cell | _Footer, text: str = "", *, style: str | None = None,
+         align: int | None = None, bold: bool = False, size: float | None = None,
+         before: float | None = None, after: float | None = None) -> Paragraph:
+    """Add a paragraph of one run in a named style (tabs in ``text`` become Word tabs)."""
+    p = doc.add_paragraph(style=style)
     fmt = p.paragraph_format
-    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
-    if keep:
-        fmt.keep_with_next = True
+    if before is not None:
+        fmt.space_before = Pt(before)
+    if after is not None:
+        fmt.space_after = Pt(after)
     if align is not None:
         p.alignment = align
-    if left is not None:
-        fmt.left_indent = left
-    if first is not None:
-        fmt.first_line_indent = first
-        if first < 0:
-            fmt.tab_stops.add_tab_stop(left or Cm(0))
     if text:
         run = p.add_run(text)
         run.bold = bold or None
@@ -110,7 +155,7 @@ def para(doc: Doc | _Cell, text: str = "", *, align: int | None = None, bold: bo
     return p
 
 
-def tag(doc: Doc, text: str) -> None:
+def tag(doc: Doc | _Footer, text: str) -> None:
     """A paragraph holding only a docxtpl ``{%p … %}`` tag (removed when rendered)."""
     doc.add_paragraph(text)
 
@@ -193,16 +238,28 @@ def colon_rows(doc: Doc, rows: list[tuple[str, str]], widths: list[Cm],
     return table
 
 
+def kop_text(cell: _Cell) -> None:
+    """Government, office and contact line, centred in ``cell``."""
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    first = cell.paragraphs[0]
+    first.style = "Kop"
+    first.add_run("{{ kop.pemerintah }}").font.size = Pt(13)
+    name = para(cell, "{{ kop.nama }}", style="Kop", bold=True, size=13)
+    name.paragraph_format.space_after = Pt(2)
+    para(cell, "{{ kop.kontak }}", style="Kop Kontak")
+
+
 def kop(doc: Doc) -> None:
-    """Letterhead: optional emblem left, government and office centred, contact line, rule."""
-    table = plain_table(doc, 1, [Cm(2.6), Cm(10.8), Cm(2.6)])
-    for cell in table.rows[0].cells:
-        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    cell_text(table, 0, 0, "{% if lambang %}{{ lambang }}{% endif %}",
-              align=WD_ALIGN_PARAGRAPH.CENTER)
-    cell_text(table, 0, 1, "{{ kop.pemerintah }}", align=WD_ALIGN_PARAGRAPH.CENTER, size=14)
-    para(table.cell(0, 1), "{{ kop.nama }}", align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, size=14)
-    para(table.cell(0, 1), "{{ kop.kontak }}", align=WD_ALIGN_PARAGRAPH.CENTER, size=9.5)
+    """Letterhead: with an emblem, the emblem left and the text centred beside it; without,
+    the text centred over the whole width. Then the double rule."""
+    tag(doc, "{%p if lambang %}")
+    table = plain_table(doc, 1, [EMBLEM_COLUMN, Cm(16 - 2.4)])
+    table.cell(0, 0).vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    cell_text(table, 0, 0, "{{ lambang }}", align=WD_ALIGN_PARAGRAPH.LEFT)
+    kop_text(table.cell(0, 1))
+    tag(doc, "{%p else %}")
+    kop_text(plain_table(doc, 1, [TEXT_WIDTH]).cell(0, 0))
+    tag(doc, "{%p endif %}")
     # The rule under the kop: a thick-thin double line, as the Tata Naskah Dinas draws it. The
     # border goes in first: python-docx then places the spacing after it, in schema order.
     rule = doc.add_paragraph()
@@ -215,26 +272,27 @@ def kop(doc: Doc) -> None:
 
 def heading(doc: Doc) -> None:
     """Place and date on the right, then Nomor/Sifat/Lampiran/Hal and the addressee."""
-    para(doc, "{{ tempat_tanggal }}", align=WD_ALIGN_PARAGRAPH.RIGHT, after=10)
+    para(doc, "{{ tempat_tanggal }}", align=WD_ALIGN_PARAGRAPH.RIGHT, after=8)
     colon_rows(doc, [("Nomor", "{{ nomor }}"), ("Sifat", "{{ sifat }}"),
                      ("Lampiran", "{{ lampiran }}"), ("Hal", "{{ hal }}")],
                [Cm(2.6), Cm(0.5), Cm(12.9)])
-    para(doc, "Yth.\t{{ tujuan }}", before=12, left=Cm(1), first=Cm(-1))
+    yth = para(doc, "Yth.\t{{ tujuan }}", before=10)
+    yth.paragraph_format.left_indent, yth.paragraph_format.first_line_indent = Cm(1), Cm(-1)
+    yth.paragraph_format.tab_stops.add_tab_stop(Cm(1))
     para(doc, "di")
-    para(doc, "Tempat", left=Cm(1), after=6)
+    para(doc, "Tempat", after=4).paragraph_format.left_indent = Cm(1)
 
 
-def body(doc: Doc, text: str, before: float = 10, keep: bool = False) -> Paragraph:
-    """A justified body paragraph with a first-line indent."""
-    return para(doc, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=before, first=BODY_INDENT,
-                keep=keep)
+def body(doc: Doc, text: str, style: str = "Isi Surat") -> Paragraph:
+    """A body paragraph (justified, first-line indent: the "Isi Surat" style)."""
+    return para(doc, text, style=style)
 
 
 def numbered(doc: Doc, loop: str, item: str) -> None:
     """A ``{%p for %}`` list: "1.<tab>item;" … "n.<tab>item." with a hanging indent."""
     tag(doc, f"{{%p for {loop} %}}")
     para(doc, "{{ loop.index }}.\t" + item + "{% if loop.last %}.{% else %};{% endif %}",
-         align=WD_ALIGN_PARAGRAPH.LEFT, left=BODY_INDENT + Cm(0.75), first=Cm(-0.75))
+         style="Daftar")
     tag(doc, "{%p endfor %}")
 
 
@@ -243,16 +301,19 @@ CITATION = ("Menindaklanjuti surat Saudara Nomor {{ surat_opd.nomor }} tanggal "
 
 
 def scheduled_body(doc: Doc) -> None:
-    """The meeting is ready: citation, details block, access note."""
+    """The meeting is ready: citation, details block, the link on its own line, access note."""
     body(doc, CITATION + "fasilitas Zoom Meeting telah kami siapkan dengan rincian sebagai "
-         "berikut:")
+         "berikut:", style="Isi Surat Rata Kiri")
     details = colon_rows(doc, [
         ("Acara", "{{ acara }}"), ("Hari/Tanggal", "{{ hari_tanggal }}"),
         ("Pukul", "{{ pukul }}"), ("Meeting ID", "{{ meeting_id }}"),
-        ("Passcode", "{{ passcode }}"), ("Tautan", "{{ tautan }}"),
+        ("Passcode", "{{ passcode }}"), ("Tautan", ""),
     ], [Cm(3.3), Cm(0.5), Cm(10.95)], indent=BODY_INDENT)
     for cell in details.rows[0].cells:  # all three, or the label sits lower than its value
         cell.paragraphs[0].paragraph_format.space_before = Pt(4)
+    # The whole link on a line of its own under "Tautan": it is never broken, so it can be
+    # copied, and it is a real hyperlink in the PDF.
+    para(doc, "{{r tautan_pranala }}", style="Tautan")
     body(doc, "Ruang pertemuan dapat dibuka {{ menit_sebelum }} menit sebelum acara dimulai. "
          "Mohon tautan dan kode akses di atas hanya dibagikan kepada peserta yang diundang."
          "{% if kontak_teknis %} Untuk koordinasi teknis dapat menghubungi {{ kontak_teknis }}."
@@ -262,10 +323,10 @@ def scheduled_body(doc: Doc) -> None:
 def full_body(doc: Doc) -> None:
     """The pool is full: the requested time, the reason and the alternatives."""
     body(doc, CITATION + "pada waktu yang Saudara mohonkan, yaitu {{ hari_tanggal }} pukul "
-         "{{ pukul }}, {{ alasan_penuh }}.")
+         "{{ pukul }}, {{ alasan_penuh }}.", style="Isi Surat Rata Kiri")
     tag(doc, "{%p if alternatif %}")
     body(doc, "Sebagai alternatif, kami dapat memfasilitasi kegiatan tersebut pada salah satu "
-         "waktu berikut:").paragraph_format.space_after = Pt(4)
+         "waktu berikut:").paragraph_format.space_after = Pt(2)
     numbered(doc, "waktu in alternatif", "{{ waktu.hari_tanggal }} pukul {{ waktu.pukul }}")
     body(doc, "Apabila salah satu waktu tersebut sesuai, mohon konfirmasi kepada kami"
          "{% if kontak_teknis %} melalui {{ kontak_teknis }}{% endif %} agar jadwal dapat segera "
@@ -278,52 +339,136 @@ def full_body(doc: Doc) -> None:
 
 
 def closing(doc: Doc) -> None:
-    """Closing sentence, signature block on the right, tembusan, TTE footer with the QR code."""
-    # A signature block is never split from the last sentence or across pages.
+    """Closing sentence, signature block on the right, tembusan: one block that moves to the
+    next page as a whole rather than leaving any of it alone."""
     body(doc, "Demikian disampaikan, atas perhatian dan kerja samanya diucapkan terima kasih.",
-         keep=True)
+         style="Penutup")
     para(doc, "{% if penandatangan.awalan %}{{ penandatangan.awalan }} {% endif %}"
-         "{{ penandatangan.jabatan }},", left=SIGNATURE_INDENT, before=20, keep=True)
+         "{{ penandatangan.jabatan }},", style="Tanda Tangan", before=14)
     tag(doc, "{%p if penandatangan.jabatan_pelaksana %}")
-    para(doc, "{{ penandatangan.jabatan_pelaksana }},", left=SIGNATURE_INDENT, keep=True)
+    para(doc, "{{ penandatangan.jabatan_pelaksana }},", style="Tanda Tangan")
     tag(doc, "{%p endif %}")
     # Room for the wet signature and stamp, or for the TTE visualisation.
-    para(doc, left=SIGNATURE_INDENT, before=50, keep=True)
-    name = para(doc, "{{ penandatangan.nama }}", left=SIGNATURE_INDENT, bold=True, keep=True)
+    para(doc, style="Tanda Tangan", before=40)
+    name = para(doc, "{{ penandatangan.nama }}", style="Tanda Tangan", bold=True)
     name.runs[0].underline = True
-    para(doc, "{{ penandatangan.pangkat }}", left=SIGNATURE_INDENT, keep=True)
-    para(doc, "NIP {{ penandatangan.nip }}", left=SIGNATURE_INDENT)
+    para(doc, "{{ penandatangan.pangkat }}", style="Tanda Tangan")
+    para(doc, "NIP {{ penandatangan.nip }}", style="Tanda Tangan")
     tag(doc, "{%p if tembusan %}")
-    para(doc, "Tembusan:", before=10, keep=True)
-    numbered_tembusan = "{{ loop.index }}.\t{{ salinan }}{% if loop.last %}.{% else %};{% endif %}"
+    label = para(doc, "Tembusan:", style="Tembusan", before=8)
+    label.paragraph_format.left_indent = label.paragraph_format.first_line_indent = Cm(0)
     tag(doc, "{%p for salinan in tembusan %}")
-    para(doc, numbered_tembusan, left=Cm(0.75), first=Cm(-0.75))
+    para(doc, "{{ loop.index }}.\t{{ salinan }}{% if loop.last %}.{% else %};{% endif %}",
+         style="Tembusan")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endif %}")
 
 
+def field(paragraph: Paragraph, code: str, shown: str) -> None:
+    """A Word field (``PAGE``…) in ``paragraph``, showing ``shown`` until it is updated."""
+    for kind, text in (("begin", None), ("instr", code), ("separate", None), ("text", shown),
+                       ("end", None)):
+        run = paragraph.add_run()
+        if kind == "instr":
+            instr = element("instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = f" {text} "
+            run._r.append(instr)
+        elif kind == "text":
+            run.text = shown
+        else:
+            run._r.append(element("fldChar", fldCharType=kind))
+
+
+def headers(doc: Doc) -> None:
+    """Page 1: only the DRAF marking of a draft. Page 2 on: the page number, centred."""
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    first = section.first_page_header.paragraphs[0]
+    first.style = "Kepala Halaman"
+    first.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    draf = first.add_run("{% if draf %}DRAF{% endif %}")
+    draf.bold, draf.font.size, draf.font.color.rgb = True, Pt(12), RGBColor(0xC0, 0x00, 0x00)
+    other = section.header.paragraphs[0]
+    other.style = "Kepala Halaman"
+    other.paragraph_format.tab_stops.add_tab_stop(Cm(8), WD_TAB_ALIGNMENT.CENTER)
+    other.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+    other.add_run("\t- ")
+    field(other, "PAGE", "2")
+    other.add_run(" -\t")
+    draf = other.add_run("{% if draf %}DRAF{% endif %}")
+    draf.bold, draf.font.size, draf.font.color.rgb = True, Pt(12), RGBColor(0xC0, 0x00, 0x00)
+
+
 def tte_footer(doc: Doc) -> None:
-    """The page footer: the TTE statement and the QR code of the verification page."""
-    footer = doc.sections[0].footer
+    """The page footer of the letter of record: the TTE statement (electronic signature only)
+    and the QR code of the verification page. The first page shares it."""
+    section = doc.sections[0]
+    footer = section.footer
     footer.is_linked_to_previous = False
     footer.paragraphs[0].add_run("{%p if tte or qr %}")
-    table = plain_table(footer, 1, [Cm(2.2), Cm(13.8)])
+    table = plain_table(footer, 1, [Cm(2.0), Cm(14.0)])
     table.cell(0, 1).vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     cell_text(table, 0, 0, "{% if qr %}{{ qr }}{% endif %}")
-    cell_text(table, 0, 1, "{% if tte %}Dokumen ini telah ditandatangani secara elektronik "
-              "menggunakan sertifikat elektronik yang diterbitkan oleh {{ tte.penerbit }}, "
-              "Badan Siber dan Sandi Negara.{% endif %}", size=8.5)
-    verify = table.cell(0, 1).add_paragraph()
-    verify.paragraph_format.space_before = Pt(3)
+    statement = table.cell(0, 1).paragraphs[0]
+    statement.style = "Kaki Surat"
+    statement.add_run("{% if tte %}Dokumen ini telah ditandatangani secara elektronik "
+                      "menggunakan sertifikat elektronik yang diterbitkan oleh "
+                      "{{ tte.penerbit }}.{% endif %}")
+    verify = para(table.cell(0, 1), style="Kaki Surat", before=2)
     verify.add_run("{% if verifikasi %}Keaslian surat ini dapat diperiksa dengan memindai kode "
-                   "QR atau membuka {{ verifikasi }}{% endif %}").font.size = Pt(8.5)
-    footer.add_paragraph("{%p endif %}")
+                   "QR atau membuka {{ verifikasi }}{% endif %}")
+    tag(footer, "{%p endif %}")
     # A footer needs one paragraph of its own even when the block above is left out.
     footer.add_paragraph().paragraph_format.space_after = Pt(0)
+    # One footer part for every page: the first page's footer reference points at it too.
+    sect_pr = section._sectPr
+    default = next(ref for ref in sect_pr.findall(qn("w:footerReference"))
+                   if ref.get(qn("w:type")) == "default")
+    first = element("footerReference", type="first")
+    first.set(qn("r:id"), default.get(qn("r:id")))
+    default.addnext(first)
 
 
 # Parts of python-docx's default document that a letter does not need (by relationship type).
 LEFTOVERS = ("/metadata/thumbnail", "/customXml", "/stylesWithEffects")
+APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+           'extended-properties"><Application>zoomsvc</Application><DocSecurity>0</DocSecurity>'
+           '</Properties>')
+
+
+def used_styles(doc: Doc) -> set[str]:
+    """The style ids the document's parts use, with what they are based on or linked to."""
+    parts = [doc.element, *(h._element for s in doc.sections
+                            for h in (s.header, s.first_page_header, s.footer))]
+    used = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"}
+    for root in parts:
+        for kind in ("pStyle", "rStyle", "tblStyle"):
+            used |= {e.get(qn("w:val")) for e in root.iter(qn(f"w:{kind}"))}
+    by_id = {s.get(qn("w:styleId")): s for s in doc.styles.element.findall(qn("w:style"))}
+    pending = list(used)
+    while pending:
+        style = by_id.get(pending.pop())
+        if style is None:
+            continue
+        for link in ("basedOn", "next", "link"):
+            ref = style.find(qn(f"w:{link}"))
+            if ref is not None and ref.get(qn("w:val")) not in used:
+                used.add(ref.get(qn("w:val")))
+                pending.append(ref.get(qn("w:val")))
+    return used
+
+
+def strip_styles(doc: Doc) -> None:
+    """Remove the styles no part uses, and the latent list of Word's built-in styles."""
+    keep = used_styles(doc)
+    styles = doc.styles.element
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:styleId")) not in keep:
+            styles.remove(style)
+    for latent in styles.findall(qn("w:latentStyles")):
+        styles.remove(latent)
 
 
 def build(body_of: Callable[[Doc], None]) -> bytes:
@@ -333,7 +478,9 @@ def build(body_of: Callable[[Doc], None]) -> bytes:
     heading(doc)
     body_of(doc)
     closing(doc)
+    headers(doc)
     tte_footer(doc)
+    strip_styles(doc)
     # python-docx saves the parts reachable through relationships, so cutting one drops its part.
     for rels in (doc.part.package.rels, doc.part.rels):
         for r_id, rel in list(rels.items()):
@@ -343,13 +490,41 @@ def build(body_of: Callable[[Doc], None]) -> bytes:
     doc.save(raw)
     with zipfile.ZipFile(raw) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for item in zin.infolist():
-            zout.writestr(zipfile.ZipInfo(item.filename, FIXED_ZIP_TIME), zin.read(item),
+            data = APP_XML.encode() if item.filename == "docProps/app.xml" else zin.read(item)
+            zout.writestr(zipfile.ZipInfo(item.filename, FIXED_ZIP_TIME), data,
                           zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
+def placeholder_emblem(width: int = 120, height: int = 144) -> bytes:
+    """A neutral grey shield as PNG: stands in for the city's emblem in the example config."""
+    rows = []
+    for y in range(height):
+        # Straight sides for the upper two thirds, then narrowing to a point.
+        half = width / 2 - 6
+        if y > height * 0.6:
+            half *= 1 - (y - height * 0.6) / (height * 0.4 - 4)
+        row = bytearray(b"\x00")
+        for x in range(width):
+            inside = 6 <= y <= height - 4 and abs(x - width / 2) <= half
+            edge = inside and (y < 11 or abs(x - width / 2) > half - 5 or y > height - 9)
+            row += b"\x5a\x5a\x5a" if edge else b"\xc8\xc8\xc8" if inside else b"\xff\xff\xff"
+        rows.append(bytes(row))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"".join(rows), 9)) + chunk(b"IEND", b""))
+
+
 def main() -> None:
-    """Write both templates next to this script."""
+    """Write both templates next to this script, and the placeholder emblem to examples/."""
+    emblem = HERE.parent / "examples" / "lambang-contoh.png"
+    emblem.write_bytes(placeholder_emblem())
+    print(f"wrote {emblem}")
     for name, body_of in (("surat_tanggapan.docx", scheduled_body),
                           ("surat_tanggapan_penuh.docx", full_body)):
         (HERE / name).write_bytes(build(body_of))

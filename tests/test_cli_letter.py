@@ -181,6 +181,26 @@ def test_letter_render_makes_the_draft_again_with_the_same_number(
     assert output["number"] in docx_text(draft)
 
 
+def test_letter_render_with_a_corrected_number_replaces_the_old_one_and_says_so(
+        zoomsvc: Callable[..., Result], provisioned: dict[str, Any]) -> None:
+    code, old = provisioned["request"], provisioned["letter"]["number"]
+
+    output = shown(zoomsvc("letter", "render", code, "--number", "000.8.3.3/4417/DKISP/2026"))
+
+    assert output["number"] == "000.8.3.3/4417/DKISP/2026"
+    assert old not in docx_text(Path(output["draft"]))
+    # The old number is not given out again: the next render keeps the corrected one.
+    assert shown(zoomsvc("letter", "render", code))["number"] == "000.8.3.3/4417/DKISP/2026"
+
+
+def test_letter_pdf_final_before_the_approval_says_what_to_do(
+        zoomsvc: Callable[..., Result], code: str) -> None:
+    line = failed(zoomsvc("letter", "pdf", code, "--final"))
+    assert "belum ada: draf harus diparaf Kabid dulu" in line
+    shown(zoomsvc("letter", "review", code, "--approve", "--by", "Kabid Aptika"))
+    assert shown(zoomsvc("letter", "show", code))["record"].endswith("surat_tanggapan.docx")
+
+
 # review, sign, send, verify ---------------------------------------------------------------------
 
 def test_letter_review_approve_makes_it_reviewed(zoomsvc: Callable[..., Result], code: str
@@ -328,7 +348,8 @@ def test_check_config_exits_2_naming_a_broken_template(
     line = failed(runner.invoke(cli, ["--config", str(path), "check-config"]), 2)
 
     assert "Konfigurasi tidak valid: surat_tanggapan.docx:" in line
-    assert "word/document.xml" in line
+    assert "isi surat, paragraf" in line  # where a person editing it finds the tag
+    assert "{{ nomor }" in line
 
 
 def test_check_config_exits_2_naming_an_empty_signer_name(

@@ -110,6 +110,9 @@ def test_zoomsvc_config_env_names_the_file_when_no_option_is_given(
     ({"letters": {"pdf_converter": "fast"}}, "letters.pdf_converter"),
     ({"letters": {"pdf_server": "10.0.0.5:2003"}}, "letters.pdf_server"),
     ({"letters": {"pdf_server": "2003"}}, "letters.pdf_server"),
+    ({"letters": {"signing_mode": "digital"}}, "letters.signing_mode"),
+    ({"letters": {"date_on": "sent"}}, "letters.date_on"),
+    ({"letters": {"emblem": "/tidak/ada/lambang.png"}}, "letters.emblem"),
     ({"opd": [{"name": "Dinas A"}, {"name": "dinas a"}]}, "opd[1].name"),
     ({"unknown": {}}, "unknown"),
 ])

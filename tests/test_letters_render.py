@@ -1,15 +1,17 @@
-"""Rendering the Surat Tanggapan: wording, safety of user text, template checks, fast = plain."""
+"""Rendering the Surat Tanggapan: wording, safety of user text, template checks, properties."""
 
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import struct
 import threading
+import tomllib
 import zipfile
 import zlib
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import docx
@@ -19,9 +21,10 @@ from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
 from jinja2 import Environment
 
+from zoomsvc.config import LetterSettings
 from zoomsvc.letters.context import (
     CONTEXT_KEYS,
-    LetterData,
+    DEFAULT_TTE_ISSUER,
     Signer,
     clean_text,
     template_context,
@@ -40,6 +43,7 @@ from zoomsvc.letters.render import (
 from zoomsvc.letters.sample import sample_full_letter, sample_letter
 
 TEMPLATES = (TEMPLATE_SCHEDULED, TEMPLATE_FULL)
+EXAMPLE_CONFIG = Path(__file__).resolve().parents[1] / "config.example.toml"
 HOSTILE = ('Rapat {{ x }} {% if true %}ya{% endif %} <b>&amp; "kutip" \'satu\' 😀\n'
            "baris kedua\t& <script>")
 LONG_TOPIC = (HOSTILE + " ") + "Agenda panjang & <lengkap> " * 75
@@ -56,15 +60,19 @@ def blocks_text(container: object, out: list[str]) -> None:
             out.append(block.text)
 
 
-def letter_text(blob: bytes) -> list[str]:
-    """Every paragraph of body, tables, headers and footers of a rendered .docx."""
+def letter_text(blob: bytes, *, raw: bool = False) -> list[str]:
+    """Every paragraph of body, tables, headers and footers of a rendered .docx; no-break
+    spaces and hyphens read as plain ones unless ``raw``."""
     document = docx.Document(io.BytesIO(blob))
     out: list[str] = []
     blocks_text(document, out)
     for section in document.sections:
+        blocks_text(section.first_page_header, out)
         blocks_text(section.header, out)
         blocks_text(section.footer, out)
-    return out
+    if raw:
+        return out
+    return [line.replace("\u00a0", " ").replace("\u2011", "-") for line in out]
 
 
 def joined(blob: bytes) -> str:
@@ -145,7 +153,7 @@ def renderers() -> dict[str, LetterRenderer]:
 
 @pytest.fixture(scope="module")
 def scheduled(renderers: dict[str, LetterRenderer]) -> list[str]:
-    return letter_text(renderers[TEMPLATE_SCHEDULED].render(sample_letter()))
+    return letter_text(renderers[TEMPLATE_SCHEDULED].render(sample_letter(draft=False)))
 
 
 def with_template_edit(tmp_path: Path, old: str, new: str, name: str = "rusak.docx",
@@ -186,13 +194,14 @@ def test_the_scheduled_letter_cites_the_opd_letter_and_lists_the_meeting(schedul
             "hal Permohonan Fasilitasi Zoom Meeting, dengan ini kami sampaikan bahwa fasilitas "
             "Zoom Meeting telah kami siapkan dengan rincian sebagai berikut:") in text
     at = scheduled.index("Acara")
-    assert scheduled[at:at + 18] == [
+    assert scheduled[at:at + 19] == [
         "Acara", ":", "Rapat Koordinasi Percepatan Penurunan Stunting",
         "Hari/Tanggal", ":", "Rabu, 25 November 2026",
         "Pukul", ":", "09.00 – 12.00 WITA",
         "Meeting ID", ":", "812 3456 7890",
         "Passcode", ":", "a1B2c3",
-        "Tautan", ":", "https://us06web.zoom.us/j/81234567890?pwd=Q29udG9oUGFzc2NvZGU"]
+        "Tautan", ":", "",
+        "https://us06web.zoom.us/j/81234567890?pwd=Q29udG9oUGFzc2NvZGU"]
     assert "Ruang pertemuan dapat dibuka 15 menit sebelum acara dimulai." in text
     assert "menghubungi Budi Contoh, 0811-0000-0000." in text
     assert ("Demikian disampaikan, atas perhatian dan kerja samanya diucapkan terima kasih."
@@ -264,7 +273,7 @@ def test_someone_signing_for_the_kadis_writes_an_and_their_own_office(
 
 def test_a_letter_without_tte_or_verification_has_no_footer_and_no_image(
         renderers: dict[str, LetterRenderer]) -> None:
-    data = sample_letter(tte_issuer="", verification_url="", tembusan=(), end=None)
+    data = sample_letter(tte_issuer="", verification_url="", tembusan=(), end=None, draft=False)
     blob = renderers[TEMPLATE_SCHEDULED].render(data)
     lines = letter_text(blob)
     assert not any("ditandatangani secara elektronik" in line for line in lines)
@@ -276,7 +285,7 @@ def test_a_letter_without_tte_or_verification_has_no_footer_and_no_image(
 
 def test_the_qr_code_is_a_png_part_of_the_verification_url(
         renderers: dict[str, LetterRenderer]) -> None:
-    data = sample_letter()
+    data = sample_letter(draft=False)
     blob = renderers[TEMPLATE_SCHEDULED].render(data)
     parts = media(blob)
     assert len(parts) == 1
@@ -299,7 +308,7 @@ def test_the_emblem_is_placed_in_the_kop_when_configured(
         renderers: dict[str, LetterRenderer], tmp_path: Path) -> None:
     emblem = tmp_path / "lambang.png"
     emblem.write_bytes(tiny_png())
-    data = sample_letter(kop=replace(sample_letter().kop, emblem_path=str(emblem)))
+    data = sample_letter(kop=replace(sample_letter().kop, emblem_path=str(emblem)), draft=False)
     blob = renderers[TEMPLATE_SCHEDULED].render(data)
     assert tiny_png() in media(blob).values()
     assert len(media(blob)) == 2
@@ -371,28 +380,14 @@ def test_control_characters_are_dropped_so_the_xml_stays_valid(
     assert "Rapat akhir" in letter_text(blob)
 
 
-@pytest.mark.parametrize(("name", "data"), [
-    (TEMPLATE_SCHEDULED, sample_letter()),
-    (TEMPLATE_SCHEDULED, sample_letter(topic=LONG_TOPIC, tte_issuer="", end=None)),
-    (TEMPLATE_FULL, sample_full_letter()),
-    (TEMPLATE_FULL, sample_full_letter(alternatives=(), tembusan=(), verification_url="")),
-])
-def test_the_fast_path_says_exactly_what_plain_docxtpl_says(
-        renderers: dict[str, LetterRenderer], name: str, data: LetterData) -> None:
-    fast = renderers[name].render(data)
-    plain = render_plain(packaged_template(name), data)
-    assert letter_text(fast) == letter_text(plain)
-    assert run_content(fast) == run_content(plain)
-    assert [len(p) for p in media(fast).values()] == [len(p) for p in media(plain).values()]
-    assert_valid_package(fast)
-
-
-def test_a_renderer_gives_the_same_bytes_for_the_same_letter_in_any_order(
+def test_a_renderer_says_the_same_for_the_same_letter_in_any_order(
         renderers: dict[str, LetterRenderer]) -> None:
     renderer = renderers[TEMPLATE_SCHEDULED]
     first = renderer.render(sample_letter())
     other = renderer.render(sample_letter(number="000/9999/X/2026", topic="Lain"))
-    assert renderer.render(sample_letter()) == first
+    assert run_content(renderer.render(sample_letter())) == run_content(first)
+    assert run_content(render_plain(packaged_template(TEMPLATE_SCHEDULED), sample_letter())
+                       ) == run_content(first)
     assert "000/9999/X/2026" in joined(other)
     assert "000/9999/X/2026" not in joined(first)
 
@@ -400,11 +395,11 @@ def test_a_renderer_gives_the_same_bytes_for_the_same_letter_in_any_order(
 def test_one_renderer_serves_several_threads(renderers: dict[str, LetterRenderer]) -> None:
     renderer = renderers[TEMPLATE_SCHEDULED]
     letters = [sample_letter(number=f"000/{i:04d}/XI/2026") for i in range(12)]
-    expected = [renderer.render(letter) for letter in letters]
-    results: dict[int, bytes] = {}
+    expected = [run_content(renderer.render(letter)) for letter in letters]
+    results: dict[int, list[tuple[str, str]]] = {}
 
     def work(i: int) -> None:
-        results[i] = renderer.render(letters[i])
+        results[i] = run_content(renderer.render(letters[i]))
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(len(letters))]
     for thread in threads:
@@ -418,9 +413,12 @@ def test_a_syntax_error_is_reported_with_the_template_name(tmp_path: Path) -> No
     broken = with_template_edit(tmp_path, "{{ nomor }}", "{{ nomor }")
     with pytest.raises(TemplateCheckError, match=r"^rusak\.docx: .*") as caught:
         check_template(broken)
-    assert "nomor" in str(caught.value)  # the text near the error
-    with pytest.raises(TemplateCheckError, match=r"^rusak\.docx: "):
-        LetterRenderer(broken)
+    message = str(caught.value)
+    assert "penulisan tag templat salah" in message
+    assert "isi surat, paragraf " in message
+    assert "dekat teks: '{{ nomor }'" in message  # the text near the error
+    with pytest.raises(TemplateCheckError, match=r"^rusak\.docx: penulisan tag templat salah"):
+        LetterRenderer(broken).render(sample_letter())
 
 
 def test_an_unknown_variable_is_reported_with_the_template_name(tmp_path: Path) -> None:
@@ -453,14 +451,107 @@ def test_an_edited_copy_of_a_template_renders_from_its_own_path(tmp_path: Path) 
     assert "812 3456 7890" in joined(LetterRenderer(copy).render(sample_letter()))
 
 
-def test_tags_in_the_document_properties_are_rendered_too(tmp_path: Path) -> None:
-    title = "Surat Tanggapan atas Permohonan Fasilitasi Layanan Zoom Meeting"
-    edited = with_template_edit(tmp_path, title, "Surat {{ nomor }} &amp; {{ acara }}",
-                                "judul.docx", part="docProps/core.xml")
-    blob = LetterRenderer(edited).render(sample_letter(topic="Rapat <A> & B"))
-    assert_valid_package(blob)
-    assert docx.Document(io.BytesIO(blob)).core_properties.title == (
-        "Surat 000.8.3.3/0123/DKISP-APTIKA/XI/2026 & Rapat <A> & B")
+def test_the_file_properties_describe_the_letter_not_the_template(
+        renderers: dict[str, LetterRenderer]) -> None:
+    now = datetime(2026, 11, 23, 2, 30, tzinfo=UTC)
+    blob = renderers[TEMPLATE_SCHEDULED].render(sample_letter(topic="Rapat <A> & B"), now)
+    props = docx.Document(io.BytesIO(blob)).core_properties
+    assert props.title == "Surat Tanggapan 000.8.3.3/0123/DKISP-APTIKA/XI/2026"
+    assert props.subject == ("Tanggapan atas Permohonan Fasilitasi Layanan Zoom Meeting: "
+                             "Rapat <A> & B")
+    assert props.author == "Dinas Komunikasi, Informatika, Statistik dan Persandian"
+    for stamp in (props.created, props.modified):
+        assert stamp.replace(tzinfo=None) == datetime(2026, 11, 23, 2, 30)
+    assert "Templat" not in (props.comments or "")
+    with zipfile.ZipFile(io.BytesIO(blob)) as package:
+        app = package.read("docProps/app.xml").decode()
+        settings = package.read("word/settings.xml").decode()
+    assert "Macintosh" not in app
+    assert 'w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" ' \
+           'w:val="15"' in settings
+
+
+def test_a_long_topic_is_cut_to_what_a_file_property_may_hold(
+        renderers: dict[str, LetterRenderer]) -> None:
+    blob = renderers[TEMPLATE_SCHEDULED].render(sample_letter(topic="Rapat panjang " * 40))
+    subject = docx.Document(io.BytesIO(blob)).core_properties.subject
+    assert len(subject) == 255
+    assert subject.endswith("…")
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_templates_use_named_styles_and_carry_no_unused_ones(name: str) -> None:
+    with zipfile.ZipFile(packaged_template(name)) as package:
+        styles = package.read("word/styles.xml").decode()
+        document = package.read("word/document.xml").decode()
+    names = set(re.findall(r'<w:name w:val="([^"]+)"/>', styles))
+    assert {"Kop", "Isi Surat", "Tanda Tangan", "Tembusan"} <= names
+    assert len(names) < 20
+    assert "latentStyles" not in styles
+    for style_id in ("IsiSurat", "TandaTangan", "Tembusan", "Kop"):
+        assert f'<w:pStyle w:val="{style_id}"/>' in document
+
+
+def test_a_draft_is_marked_and_carries_no_signature_footer(
+        renderers: dict[str, LetterRenderer]) -> None:
+    blob = renderers[TEMPLATE_SCHEDULED].render(sample_letter(draft=True))
+    lines = letter_text(blob)
+    assert lines.count("DRAF") == 1  # the first page's header
+    assert any(line.endswith("-\tDRAF") for line in lines)  # later pages: number and marking
+    assert not any("ditandatangani secara elektronik" in line for line in lines)
+    assert not any("Keaslian surat ini" in line for line in lines)
+    assert media(blob) == {}
+
+
+def test_the_tte_statement_is_only_in_the_record_of_an_electronic_signature(
+        renderers: dict[str, LetterRenderer]) -> None:
+    record = joined(renderers[TEMPLATE_SCHEDULED].render(sample_letter(draft=False)))
+    assert "ditandatangani secara elektronik" in record
+    assert "DRAF" not in record
+    wet = sample_letter(draft=False, electronic_signature=False)
+    blob = renderers[TEMPLATE_SCHEDULED].render(wet)
+    text = joined(blob)
+    assert "ditandatangani secara elektronik" not in text
+    assert "Keaslian surat ini dapat diperiksa" in text  # the QR code stays: it proves the copy
+    assert len(media(blob)) == 1
+
+
+def test_the_footer_names_the_issuer_once_with_the_default_configuration(
+        renderers: dict[str, LetterRenderer]) -> None:
+    issuers = {LetterSettings().tte_issuer, DEFAULT_TTE_ISSUER,
+               tomllib.loads(EXAMPLE_CONFIG.read_text())["letters"]["tte_issuer"]}
+    for issuer in issuers:
+        text = joined(renderers[TEMPLATE_SCHEDULED].render(
+            sample_letter(draft=False, tte_issuer=issuer)))
+        assert text.count("Badan Siber dan Sandi Negara") == 1
+        assert ("diterbitkan oleh Balai Sertifikasi Elektronik (BSrE), Badan Siber dan Sandi "
+                "Negara.\n") in text
+
+
+def test_dates_numbers_and_the_contact_parts_do_not_break_inside(
+        renderers: dict[str, LetterRenderer]) -> None:
+    lines = letter_text(renderers[TEMPLATE_FULL].render(sample_full_letter()), raw=True)
+    text = "\n".join(lines)
+    nbsp = "\u00a0"
+    assert f"Tarakan, 23{nbsp}November{nbsp}2026" in lines
+    assert f"tanggal 20{nbsp}November{nbsp}2026 hal" in text
+    assert f"Rabu, 25{nbsp}November{nbsp}2026 pukul 09.00{nbsp}–{nbsp}12.00{nbsp}WITA" in text
+    assert (f"Telepon{nbsp}(0551){nbsp}000000{nbsp}· Laman{nbsp}contoh.tarakankota.go.id"
+            f"{nbsp}· Pos\u2011el{nbsp}kominfo@contoh.go.id") in text
+
+
+def test_the_join_link_is_a_hyperlink_with_its_relationship(
+        renderers: dict[str, LetterRenderer]) -> None:
+    url = "https://us06web.zoom.us/j/81234567890?pwd=Q29udG9oUGFzc2NvZGU"
+    blob = renderers[TEMPLATE_SCHEDULED].render(sample_letter(join_url=url))
+    document = docx.Document(io.BytesIO(blob))
+    links = [h for p in document.paragraphs for h in p.hyperlinks]
+    assert [(link.address, link.text) for link in links] == [(url, url)]
+    no_link = renderers[TEMPLATE_SCHEDULED].render(sample_letter(join_url=""))
+    assert not [h for p in docx.Document(io.BytesIO(no_link)).paragraphs for h in p.hyperlinks]
+    with zipfile.ZipFile(io.BytesIO(no_link)) as package:
+        assert "None" not in package.read("word/document.xml").decode()
+    assert_valid_package(no_link)
 
 
 def test_packaged_templates_are_found_and_unknown_names_are_not() -> None:
@@ -477,3 +568,20 @@ def test_letter_data_refuses_naive_times_and_unknown_signer_prefixes() -> None:
         Signer(office="Kepala", name="X", pangkat="Y", nip="197001012000011001", prefix="an")
     with pytest.raises(ValueError, match="NIP"):
         Signer(office="Kepala", name="X", pangkat="Y", nip="1970")
+
+
+def kop_columns(blob: bytes) -> list[float]:
+    """The column widths (cm) of the letter's first table, the kop."""
+    kop = docx.Document(io.BytesIO(blob)).tables[0]
+    return [round(column.width.cm, 1) for column in kop.columns]
+
+
+def test_the_kop_spans_the_page_without_an_emblem_and_makes_room_for_one(
+        renderers: dict[str, LetterRenderer]) -> None:
+    renderer = renderers[TEMPLATE_SCHEDULED]
+    assert kop_columns(renderer.render(sample_letter())) == [16.0]
+    emblem = Path(__file__).resolve().parents[1] / "examples" / "lambang-contoh.png"
+    data = sample_letter(kop=replace(sample_letter().kop, emblem_path=str(emblem)))
+    blob = renderer.render(data)
+    assert kop_columns(blob) == [2.4, 13.6]
+    assert emblem.read_bytes() in media(blob).values()  # the example's placeholder is usable

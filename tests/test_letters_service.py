@@ -78,14 +78,15 @@ def _collect(container: Any, out: list[str]) -> None:
 
 
 def docx_text(path: Path) -> str:
-    """The text of a .docx: paragraphs, table cells, headers and footers."""
+    """The text of a .docx: paragraphs, table cells, headers and footers (no-break spaces
+    read as spaces)."""
     document = docx.Document(io.BytesIO(path.read_bytes()))
     out: list[str] = []
     _collect(document, out)
     for section in document.sections:
         _collect(section.header, out)
         _collect(section.footer, out)
-    return "\n".join(out)
+    return "\n".join(out).replace("\u00a0", " ").replace("\u2011", "-")
 
 
 def grouped_id(zoom_id: int) -> str:
@@ -211,9 +212,80 @@ def test_the_draft_says_the_number_meeting_id_passcode_local_time_and_signer(
     assert SIGNER in text
     assert "Kepala Dinas Kesehatan Kota Tarakan" in text
     assert "Tarakan, 23 November 2026" in text
-    # The footer: TTE notice and the letter's own verification address.
-    assert config.letters.tte_issuer in text
+    # A draft is marked as such and carries neither the TTE statement nor the QR code.
+    assert "DRAF" in text
+    assert config.letters.tte_issuer not in text
+    assert letter.verify_token not in text
+    assert not letters.record_path(result.code).exists()
+
+
+def test_the_approval_makes_the_letter_of_record_with_the_tte_footer(
+        letters: LetterService, config: Config, drafted: str) -> None:
+    letter = letters.review(drafted, approve=True, note="", actor=KABID, role=Role.KABID)
+
+    text = docx_text(letters.record_path(drafted))
+    assert "DRAF" not in text
+    assert FIRST_NUMBER in text
+    assert ("ditandatangani secara elektronik menggunakan sertifikat elektronik yang "
+            f"diterbitkan oleh {config.letters.tte_issuer}.") in text
+    assert text.count("Badan Siber dan Sandi Negara") == 1
     assert f"{config.letters.verify_base_url}/{letter.verify_token}" in text
+
+
+def test_a_wet_ink_letter_of_record_has_no_tte_footer(
+        config: Config, db: Database, clock: Callable[[], datetime], drafted: str) -> None:
+    settings = dataclasses.replace(config.letters, signing_mode="basah")
+    wet = LetterService(dataclasses.replace(config, letters=settings), db, clock)
+    letter = wet.review(drafted, approve=True, note="", actor=KABID, role=Role.KABID)
+
+    text = docx_text(wet.record_path(drafted))
+    assert "ditandatangani secara elektronik" not in text
+    assert "DRAF" not in text
+    assert f"{config.letters.verify_base_url}/{letter.verify_token}" in text
+
+
+def with_date_on(config: Config, db: Database, clock: Callable[[], datetime],
+                 date_on: str) -> LetterService:
+    settings = dataclasses.replace(config.letters, date_on=date_on)
+    return LetterService(dataclasses.replace(config, letters=settings), db, clock)
+
+
+def test_the_letter_is_dated_on_its_approval_and_the_audit_says_so(
+        config: Config, db: Database, clock: Any, drafted: str) -> None:
+    service = with_date_on(config, db, clock, "approval")
+    clock.advance(days=2)  # Wednesday 25 November
+
+    letter = service.review(drafted, approve=True, note="", actor=KABID, role=Role.KABID)
+
+    assert letter.letter_date.isoformat() == "2026-11-25"
+    assert "Tarakan, 25 November 2026" in docx_text(service.record_path(drafted))
+    assert events_of(db, drafted)[-1].note.startswith(  # two days late: "[melewati Mutu Baku]"
+        "diparaf; tanggal surat diubah dari 23 November 2026 menjadi 25 November 2026")
+
+
+def test_dated_on_the_draft_the_letter_keeps_its_first_date(
+        config: Config, db: Database, clock: Any, drafted: str) -> None:
+    service = with_date_on(config, db, clock, "draft")
+    clock.advance(days=2)
+
+    letter = service.review(drafted, approve=True, note="", actor=KABID, role=Role.KABID)
+
+    assert letter.letter_date.isoformat() == "2026-11-23"
+    assert "tanggal surat" not in events_of(db, drafted)[-1].note
+
+
+def test_dated_on_the_signature_the_signing_day_is_the_letters_date(
+        config: Config, db: Database, clock: Any, drafted: str) -> None:
+    service = with_date_on(config, db, clock, "signature")
+    service.review(drafted, approve=True, note="", actor=KABID, role=Role.KABID)
+    clock.advance(days=3)  # Thursday 26 November
+
+    letter = service.sign(drafted, minimal_pdf(), actor=KADIS, role=Role.KADIS)
+
+    assert letter.letter_date.isoformat() == "2026-11-26"
+    assert events_of(db, drafted)[-1].note.startswith(
+        f"surat {FIRST_NUMBER} ditandatangani; tanggal surat diubah dari 23 November 2026 "
+        "menjadi 26 November 2026")
 
 
 def seed_busy(sandbox: SandboxServer, config: Config, start_utc: str, minutes: int) -> None:
@@ -301,6 +373,40 @@ def test_numbers_are_consecutive_across_requests_and_a_new_year_starts_again_at_
     assert "Tarakan, 4 Januari 2027" in docx_text(letters.draft_path(result.code))
 
 
+def test_a_corrected_number_replaces_the_old_one_which_stays_void_in_the_register(
+        letters: LetterService, db: Database, drafted: str) -> None:
+    corrected = "000.8.3.3/4417/DKISP/XI/2026"
+
+    letter = letters.draft(drafted, actor="rina", role=Role.STAF, number=corrected)
+
+    assert (letter.number, letter.number_source) == (corrected, "srikandi")
+    text = docx_text(letters.draft_path(drafted))
+    assert corrected in text
+    assert FIRST_NUMBER not in text
+    with db.session() as session:
+        rows = session.execute(select(Letter.number, Letter.status).order_by(Letter.id)).all()
+    assert [tuple(row) for row in rows] == [(FIRST_NUMBER, "void"), (corrected, "draft")]
+    assert events_of(db, drafted)[-1].note == (
+        f"draf surat {corrected} disusun ulang; nomor {FIRST_NUMBER} dibatalkan (void) dan "
+        f"diganti nomor {corrected}")
+    # The same number again is no change: no new letter, no void.
+    again = letters.draft(drafted, actor="rina", role=Role.STAF, number=corrected)
+    assert again.id == letter.id
+
+
+def test_a_corrected_number_that_another_letter_holds_changes_nothing(
+        intake: Intake, letters: LetterService, db: Database, drafted: str,
+        make_request: Callable[..., dict[str, Any]]) -> None:
+    other, draft = submit(intake, make_request(start="2026-11-25T13:00",
+                                               end="2026-11-25T14:00"))
+    with pytest.raises(LetterRefused, match="sudah dipakai"):
+        letters.draft(drafted, actor="rina", role=Role.STAF, number=draft.number)
+    current = letters.current(drafted)
+    assert current is not None
+    assert (current.number, current.status) == (FIRST_NUMBER, "draft")
+    assert other.code != drafted
+
+
 @pytest.fixture
 def srikandi(config: Config, db: Database, clock: Callable[[], datetime]) -> LetterService:
     """The letter service of an office whose numbers come from Srikandi."""
@@ -371,7 +477,10 @@ def test_a_review_after_its_day_is_marked_as_over_the_mutu_baku(
         letters: LetterService, db: Database, clock: Any, drafted: str) -> None:
     clock.advance(days=1, seconds=1)
     letters.review(drafted, approve=True, note="", actor=KABID, role=Role.KABID)
-    assert events_of(db, drafted)[-1].note == "diparaf [melewati Mutu Baku]"
+    # Dated on approval (the default), the letter now carries the day of the paraf.
+    assert events_of(db, drafted)[-1].note == ("diparaf; tanggal surat diubah dari 23 November "
+                                               "2026 menjadi 24 November 2026 [melewati Mutu "
+                                               "Baku]")
 
 
 @pytest.mark.parametrize("note", ["", "   "])

@@ -110,6 +110,8 @@ CASES: dict[tuple[str, str], list[Case]] = {
         Case("/permohonan/{signed}/unduh/ttd", table(staff=200, opd=200, opd_b=404),
              label="signed"),
         Case(DETAIL + "/unduh/draf", table(staff=200, opd=403, opd_b=404), label="draft"),
+        Case("/permohonan/{signed}/unduh/final", table(staff=200, opd=403, opd_b=404),
+             label="record"),
     ],
     ("downloads.make_link", "POST"): [Case("/permohonan/{signed}/tautan/ttd",
                                            table(staff="/permohonan/{signed}"))],

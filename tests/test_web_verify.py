@@ -16,6 +16,7 @@ import web_support
 from web_support import AGENCY_A, WebEnv, text_of
 
 from zoomsvc.store import listing
+from zoomsvc.workflow import Role
 
 web_factory, web = web_support.web_factory, web_support.web  # fixtures
 # Every test here runs on the test database: CI repeats them on PostgreSQL.
@@ -112,14 +113,22 @@ def test_the_letters_qr_points_at_this_page(
     env = web_factory(letters={"verify_base_url": "https://zoom.test/verifikasi"})
     code = env.submit(make_request())
     token = env.verify_token(code)
-    draft = env.as_role("staf").get(f"/permohonan/{code}/unduh/draf").data
+    staff = env.as_role("staf")
+    assert staff.get(f"/permohonan/{code}/unduh/final").status_code == 404  # not approved yet
+    env.services.letters.review(code, approve=True, note="", actor="hendra", role=Role.KABID)
+    record = staff.get(f"/permohonan/{code}/unduh/final")
+    assert record.headers["Content-Disposition"].endswith(
+        f"{code}-surat-tanggapan-untuk-ditandatangani.docx")
 
-    with zipfile.ZipFile(io.BytesIO(draft)) as docx:
+    with zipfile.ZipFile(io.BytesIO(record.data)) as docx:
         text = "".join(docx.read(name).decode("utf-8", "replace") for name in docx.namelist()
                        if name.endswith(".xml"))
 
-    assert f"https://zoom.test/verifikasi/{token}" in text
+    assert f"https://zoom.test/verifikasi/{token}" in text  # the QR code's address
+    assert "DRAF" not in text
     assert env.browser().get(f"/verifikasi/{token}").status_code == 200
+    detail = staff.get(f"/permohonan/{code}").get_data(as_text=True)
+    assert f"/permohonan/{code}/unduh/final" in detail
 
 
 def test_the_page_carries_the_offices_header_like_every_other_page(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -11,8 +12,9 @@ from zoomsvc.cli.context import AppContext, Failure, pass_app
 from zoomsvc.letters.assemble import OfficialDataMissing
 from zoomsvc.letters.converter import docx_to_pdf
 from zoomsvc.letters.mail import MailFailed
-from zoomsvc.letters.pdf import PdfUnavailable
-from zoomsvc.letters.render import TemplateCheckError
+from zoomsvc.letters.pdf import PdfUnavailable, oneshot_pdf
+from zoomsvc.letters.render import LetterRenderer, TemplateCheckError, check_template
+from zoomsvc.letters.sample import sample_full_letter, sample_letter
 from zoomsvc.letters.service import LetterRefused
 from zoomsvc.workflow import Role, TransitionRefused
 
@@ -30,6 +32,8 @@ def _letter_json(app: AppContext, code: str) -> dict[str, object]:
     return {"request": code, "number": letter.number, "kind": letter.kind,
             "status": letter.status, "date": letter.letter_date.isoformat(),
             "draft": str(app.letters.draft_path(code)), "draft_sha256": letter.draft_sha256,
+            "record": (str(app.letters.record_path(code))
+                       if app.letters.record_path(code).is_file() else None),
             "signed_sha256": letter.signed_sha256, "verify_token": letter.verify_token,
             "review_note": letter.review_note, "sent_to": letter.sent_to}
 
@@ -41,15 +45,56 @@ def letter() -> None:
 
 @letter.command("render")
 @click.argument("code")
-@click.option("--number", help="Nomor surat dari Srikandi (bila letters.use_srikandi_number).")
+@click.option("--number", help="Nomor surat dari Srikandi; nomor lain dari yang tercatat "
+              "menggantikannya dan nomor lama dibatalkan.")
 @pass_app
 def letter_render(app: AppContext, code: str, number: str | None) -> None:
-    """Susun (ulang) draf surat; nomor yang sudah diberikan tetap dipakai."""
+    """Susun (ulang) draf surat; nomor yang sudah diberikan tetap dipakai, kecuali --number
+    lain diberikan: nomor lama lalu dibatalkan (tercatat di jejak audit)."""
     try:
         app.letters.draft(code, actor="cli", role=Role.STAF, number=number)
     except ERRORS as exc:
         raise Failure(str(exc)) from exc
     click.echo(json.dumps(_letter_json(app, code), ensure_ascii=False))
+
+
+@letter.command("preview")
+@click.option("--template", "template", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Berkas templat .docx yang akan dicoba.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Berkas DOCX hasil (bawaan: <nama templat>-contoh.docx di folder ini).")
+@click.option("--pdf", "pdf", is_flag=True, help="Buat juga PDF-nya dengan LibreOffice.")
+@click.option("--jenis", "kind", type=click.Choice(["terjadwal", "penuh"]),
+              help="Data contoh: rapat terjadwal atau jadwal penuh dengan alternatif "
+                   "(bawaan: menurut variabel yang dipakai templat).")
+@click.option("--final", "record", is_flag=True,
+              help="Versi yang ditandatangani (tanpa tanda DRAF, dengan kaki TTE).")
+@click.option("--lambang", "emblem", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Gambar lambang untuk kop (PNG/JPEG).")
+def letter_preview(template: Path, out: Path | None, pdf: bool, kind: str | None,
+                   record: bool, emblem: Path | None) -> None:
+    """Coba templat surat yang diubah: periksa, lalu isi dengan data contoh."""
+    try:
+        check_template(template)
+        renderer = LetterRenderer(template)
+        full = kind == "penuh" if kind else "alternatif" in renderer.undeclared_variables()
+        data = (sample_full_letter if full else sample_letter)(draft=not record)
+        if emblem is not None:
+            data = replace(data, kop=replace(data.kop, emblem_path=str(emblem)))
+        content = renderer.render(data)
+    except (TemplateCheckError, ValueError) as exc:
+        raise Failure(str(exc)) from exc
+    target = out or Path(f"{template.stem}-contoh.docx")
+    target.write_bytes(content)
+    click.echo(str(target))
+    if pdf:
+        try:
+            converted = oneshot_pdf(content)
+        except PdfUnavailable as exc:
+            raise Failure(str(exc)) from exc
+        target.with_suffix(".pdf").write_bytes(converted)
+        click.echo(str(target.with_suffix(".pdf")))
 
 
 @letter.command("show")
@@ -63,11 +108,16 @@ def letter_show(app: AppContext, code: str) -> None:
 @letter.command("pdf")
 @click.argument("code")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Berkas PDF tujuan (bawaan: di samping draf DOCX).")
+              help="Berkas PDF tujuan (bawaan: di samping DOCX-nya).")
+@click.option("--final", "record", is_flag=True,
+              help="Surat untuk ditandatangani (dibuat saat Kabid memaraf), bukan drafnya.")
 @pass_app
-def letter_pdf(app: AppContext, code: str, output: Path | None) -> None:
-    """Ubah draf DOCX menjadi PDF dengan LibreOffice (bila terpasang)."""
-    draft = app.letters.draft_path(code)
+def letter_pdf(app: AppContext, code: str, output: Path | None, record: bool) -> None:
+    """Ubah draf DOCX (atau --final: surat untuk ditandatangani) menjadi PDF dengan LibreOffice."""
+    draft = app.letters.record_path(code) if record else app.letters.draft_path(code)
+    if record and not draft.is_file():
+        raise Failure(f"surat {code} untuk ditandatangani belum ada: draf harus diparaf Kabid "
+                      f"dulu ('zoomsvc letter review {code} --approve')")
     if not draft.is_file():
         raise Failure(f"draf {code} belum ada: jalankan 'zoomsvc letter render {code}'")
     try:

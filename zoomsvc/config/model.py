@@ -179,6 +179,8 @@ class LetterSettings:
     tte_issuer: str = "Balai Sertifikasi Elektronik (BSrE), Badan Siber dan Sandi Negara"
     verify_base_url: str = "http://127.0.0.1:8000/verifikasi"
     emblem: str = ""
+    signing_mode: str = "tte"  # tte (electronic) | basah (wet ink, scanned)
+    date_on: str = "approval"  # draft | approval | signature: the day the letter is dated
     max_upload_mb: int = 10
     pdf_timeout_seconds: int = 120
     pdf_converter: str = "auto"

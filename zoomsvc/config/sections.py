@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -176,6 +177,8 @@ def build_opd(raw: Any) -> tuple[Opd, ...]:
 NUMBER_FIELDS = {"klasifikasi": "000.8.3.3", "urut": 1, "unit": "X", "bulan_romawi": "XI",
                  "bulan": 11, "tahun": 2026}
 SIGNER_PREFIXES = ("", "a.n.", "Plt.", "Plh.")
+SIGNING_MODES = ("tte", "basah")
+DATE_ON = ("draft", "approval", "signature")
 
 
 def build_letters(raw: Mapping[str, Any]) -> LetterSettings:
@@ -196,6 +199,14 @@ def build_letters(raw: Mapping[str, Any]) -> LetterSettings:
         raise ConfigError("letters.number_template", "harus memuat {urut} (nomor urut)")
     if not 0 <= letters.open_minutes_before <= 120:
         raise ConfigError("letters.open_minutes_before", "harus antara 0 dan 120 menit")
+    if letters.signing_mode not in SIGNING_MODES:
+        raise ConfigError("letters.signing_mode", "harus \"tte\" (tanda tangan elektronik) atau "
+                          "\"basah\" (tanda tangan basah yang dipindai)")
+    if letters.emblem and not Path(letters.emblem).is_file():
+        raise ConfigError("letters.emblem", f"berkas gambar lambang {letters.emblem} tidak "
+                          "ditemukan; isi path PNG/JPEG yang ada, atau kosongkan")
+    if letters.date_on not in DATE_ON:
+        raise ConfigError("letters.date_on", "harus \"draft\", \"approval\" atau \"signature\"")
     if not 1 <= letters.max_upload_mb <= 50:
         raise ConfigError("letters.max_upload_mb", "harus antara 1 dan 50 MB")
     if not 5 <= letters.pdf_timeout_seconds <= 600:

@@ -5,12 +5,12 @@ from zoomsvc.letters.render import (
     TEMPLATE_FULL,
     TEMPLATE_SCHEDULED,
     LetterRenderer,
-    TemplateCheckError,
     check_template,
     packaged_template,
     render_plain,
     undeclared_variables,
 )
+from zoomsvc.letters.template_check import TemplateCheckError
 
 __all__ = [
     "CONTEXT_KEYS",

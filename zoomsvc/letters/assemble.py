@@ -46,8 +46,10 @@ def check_official_data(config: Config) -> None:
             raise OfficialDataMissing(key)
 
 
-def letter_data(config: Config, request: Request, letter: Letter, zone: ZoneInfo) -> LetterData:
-    """Everything the letter of ``request`` says (the meeting is the request's live one)."""
+def letter_data(config: Config, request: Request, letter: Letter, zone: ZoneInfo, *,
+                draft: bool = True) -> LetterData:
+    """Everything the letter of ``request`` says (the meeting is the request's live one);
+    ``draft`` False gives the letter of record, the version that is signed."""
     check_official_data(config)
     settings, signer = config.letters, config.signer
     meeting = next((m for m in request.meetings if m.status == "live"), None)
@@ -81,4 +83,6 @@ def letter_data(config: Config, request: Request, letter: Letter, zone: ZoneInfo
         tembusan=settings.tembusan,
         tte_issuer=settings.tte_issuer,
         verification_url=f"{settings.verify_base_url.rstrip('/')}/{letter.verify_token}",
+        draft=draft,
+        electronic_signature=settings.signing_mode == "tte",
     )

@@ -13,7 +13,9 @@ already formatted the Indonesian way (:mod:`zoomsvc.formatting`):
 - ``surat_opd.nomor``, ``surat_opd.tanggal``, ``surat_opd.hal``: the OPD letter answered.
 - ``acara``: the topic; ``hari_tanggal``, ``pukul``: "Rabu, 25 November 2026",
   "09.00 – 12.00 WITA" (the requested time, in the agency's zone).
-- ``meeting_id`` ("812 3456 7890"), ``passcode``, ``tautan`` (join link).
+- ``meeting_id`` ("812 3456 7890"), ``passcode``, ``tautan`` (join link, text);
+  ``tautan_pranala``: the same link as a clickable hyperlink, used as ``{{r tautan_pranala }}``
+  (set by the renderer; empty without a link).
 - ``menit_sebelum``: minutes the room opens early ("15"); ``kontak_teknis``: contact or "".
 - ``alternatif``: list of {``hari_tanggal``, ``pukul``} (the "penuh" letter; the shipped
   template loops ``{%p for waktu in alternatif %}``); ``alasan_penuh``: why the time is full.
@@ -21,8 +23,12 @@ already formatted the Indonesian way (:mod:`zoomsvc.formatting`):
   ``.jabatan_pelaksana`` (the signer's own office when signing a.n., else ""), ``.nama``,
   ``.pangkat``, ``.nip`` ("19700101 200001 1 001").
 - ``tembusan``: list of copy recipients (looped as ``salinan``).
-- ``tte.penerbit``: the certificate issuer when signed electronically; ``tte`` is ``None`` else.
-- ``qr``: the QR code image of ``verifikasi``, the verification page's address (or ``None``).
+- ``draf``: true in a draft (the template prints a "DRAF" marking), false in the letter of
+  record (the version the Kadis signs).
+- ``tte.penerbit``: the certificate issuer, only in the letter of record of an electronically
+  signed letter (signing mode "tte"); ``tte`` is ``None`` in drafts and for wet-ink signatures.
+- ``qr``: the QR code image of ``verifikasi``, the verification page's address (or ``None``);
+  both only in the letter of record.
 """
 
 from __future__ import annotations
@@ -38,17 +44,19 @@ from zoomsvc.config.model import AgencySettings
 DEFAULT_HAL = "Tanggapan atas Permohonan Fasilitasi Layanan Zoom Meeting"
 DEFAULT_FULL_REASON = ("seluruh akun Zoom Meeting yang kami kelola telah terjadwal untuk kegiatan "
                        "lain")
-DEFAULT_TTE_ISSUER = "Balai Sertifikasi Elektronik (BSrE)"
+# The whole phrase: the template prints it as it is ("… diterbitkan oleh {{ tte.penerbit }}.").
+DEFAULT_TTE_ISSUER = "Balai Sertifikasi Elektronik (BSrE), Badan Siber dan Sandi Negara"
 SIGNER_PREFIXES = ("", "a.n.", "Plt.", "Plh.")
 CONTEXT_KEYS = frozenset({
     "kop", "lambang", "nomor", "sifat", "lampiran", "hal", "tempat_tanggal", "tanggal_surat",
     "tujuan", "surat_opd", "acara", "hari_tanggal", "pukul", "meeting_id", "passcode", "tautan",
-    "menit_sebelum", "kontak_teknis", "alternatif", "alasan_penuh", "penandatangan", "tembusan",
-    "tte", "qr", "verifikasi",
+    "tautan_pranala", "menit_sebelum", "kontak_teknis", "alternatif", "alasan_penuh",
+    "penandatangan", "tembusan", "draf", "tte", "qr", "verifikasi",
 })
 # Characters XML 1.0 cannot carry at all; a pasted form field may still contain them.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SURROGATES = re.compile("[\ud800-\udfff]")
+NBSP = "\u00a0"
 
 
 def clean_text(value: str) -> str:
@@ -128,6 +136,10 @@ class LetterData:
     tembusan: tuple[str, ...] = ()
     tte_issuer: str = ""
     verification_url: str = ""
+    # A draft carries the "DRAF" marking; the letter of record (draft=False) is what is signed,
+    # and only it prints the TTE statement, and only when the signature is electronic.
+    draft: bool = True
+    electronic_signature: bool = True
 
     def __post_init__(self) -> None:
         times = [self.start, self.end, *(t for slot in self.alternatives for t in slot)]
@@ -139,18 +151,31 @@ class LetterData:
         return formatting.time_span(start, end, self.timezone, self.zone_label)
 
 
+def unbreakable(text: str) -> str:
+    """``text`` that never wraps at its spaces (they become no-break spaces; hyphens stay
+    plain, so a copied number or address still matches the original)."""
+    return text.replace(" ", NBSP)
+
+
 def _contact_line(kop: Letterhead) -> str:
+    # Each part stays whole (a label with its value, "(0551) 000000" in one piece), so the line
+    # can wrap only between parts; the separator keeps to the part before it.
     parts = [clean_text(kop.address)]
-    for label, value in (("Telepon", kop.phone), ("Laman", kop.website), ("Pos-el", kop.email)):
+    # "Pos‑el" with a no-break hyphen: the label never splits from itself or its address.
+    for label, value in (("Telepon", kop.phone), ("Laman", kop.website),
+                         ("Pos\u2011el", kop.email)):
         if value.strip():
-            parts.append(f"{label} {clean_text(value)}")
-    return " · ".join(p for p in parts if p)
+            parts.append(unbreakable(f"{label} {clean_text(value)}"))
+    return f"{NBSP}· ".join(p for p in parts if p)
 
 
 def template_context(data: LetterData) -> dict[str, Any]:
     """The docxtpl context of a letter; ``lambang`` and ``qr`` are left for the renderer."""
     kop, signer, t = data.kop, data.signer, clean_text
     place = t(data.place or kop.city)
+    record = not data.draft
+    electronic = record and data.electronic_signature and bool(data.tte_issuer.strip())
+    day = unbreakable(formatting.long_date(data.letter_date))
     return {
         "kop": {
             "pemerintah": t(kop.government).upper(), "nama": t(kop.office).upper(),
@@ -162,22 +187,24 @@ def template_context(data: LetterData) -> dict[str, Any]:
         "sifat": t(data.sifat),
         "lampiran": t(data.lampiran) or "-",
         "hal": t(data.hal),
-        "tempat_tanggal": f"{place}, {formatting.long_date(data.letter_date)}",
-        "tanggal_surat": formatting.long_date(data.letter_date),
+        "tempat_tanggal": f"{place}, {day}",
+        "tanggal_surat": day,
         "tujuan": t(data.addressee),
-        "surat_opd": {"nomor": t(data.opd_letter_number),
-                      "tanggal": formatting.long_date(data.opd_letter_date),
+        "surat_opd": {"nomor": unbreakable(t(data.opd_letter_number)),
+                      "tanggal": unbreakable(formatting.long_date(data.opd_letter_date)),
                       "hal": t(data.opd_letter_subject)},
         "acara": t(data.topic),
-        "hari_tanggal": formatting.day_date(data.start, data.timezone),
-        "pukul": data.span(data.start, data.end),
+        "hari_tanggal": _day(data.start, data.timezone),
+        "pukul": unbreakable(data.span(data.start, data.end)),
         "meeting_id": formatting.meeting_id(data.meeting_id) if data.meeting_id else "",
         "passcode": t(data.passcode),
         "tautan": t(data.join_url),
+        "tautan_pranala": "",  # the renderer puts the hyperlink here
         "menit_sebelum": str(data.minutes_before),
         "kontak_teknis": t(data.technical_contact),
-        "alternatif": [{"hari_tanggal": formatting.day_date(start, data.timezone),
-                        "pukul": data.span(start, end)} for start, end in data.alternatives],
+        "alternatif": [{"hari_tanggal": _day(start, data.timezone),
+                        "pukul": unbreakable(data.span(start, end))}
+                       for start, end in data.alternatives],
         "alasan_penuh": t(data.full_reason),
         "penandatangan": {
             "awalan": signer.prefix, "jabatan": t(signer.office),
@@ -185,7 +212,14 @@ def template_context(data: LetterData) -> dict[str, Any]:
             "pangkat": t(signer.pangkat), "nip": formatting.nip(signer.nip),
         },
         "tembusan": [t(item) for item in data.tembusan if item.strip()],
-        "tte": {"penerbit": t(data.tte_issuer)} if data.tte_issuer.strip() else None,
+        "draf": data.draft,
+        "tte": {"penerbit": t(data.tte_issuer).rstrip(".")} if electronic else None,
         "qr": None,
-        "verifikasi": t(data.verification_url),
+        "verifikasi": t(data.verification_url) if record else "",
     }
+
+
+def _day(moment: datetime, zone: str) -> str:
+    """"Rabu, 25 November 2026" with the date itself kept on one line."""
+    weekday, _, rest = formatting.day_date(moment, zone).partition(", ")
+    return f"{weekday}, {unbreakable(rest)}" if rest else unbreakable(weekday)

@@ -1,18 +1,20 @@
-"""Render a Surat Tanggapan to .docx: a fast renderer, the plain docxtpl path, template checks.
+"""Render a Surat Tanggapan to .docx through docxtpl's public API.
 
-Both paths use the same Jinja environment (autoescape on, so user text can never become markup;
-``StrictUndefined``, so a misspelt variable in an edited template fails loudly instead of leaving
-a blank in an official letter) and produce the same text; ``tests/test_letters_render.py`` holds
-them to that.
+The Jinja environment has autoescape on (user text can never become markup) and
+``StrictUndefined`` (a misspelt variable in an edited template fails loudly instead of leaving a
+blank in an official letter). Template checks and their Indonesian messages live in
+:mod:`zoomsvc.letters.template_check`.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 from zipfile import BadZipFile, ZipFile
 
 import segno
@@ -20,22 +22,45 @@ from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image
 from docx.oxml.parser import parse_xml
 from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage
-from jinja2 import Environment, StrictUndefined, meta
+from docxtpl import DocxTemplate, InlineImage, RichText
+from jinja2 import Environment, StrictUndefined, TemplateError
 
-from zoomsvc.letters.context import CONTEXT_KEYS, LetterData, Signer, template_context
-from zoomsvc.letters.fastdocx import CompiledDocx, Picture, TemplatePartError
-from zoomsvc.letters.sample import sample_full_letter
+from zoomsvc.letters.context import (
+    CONTEXT_KEYS,
+    LetterData,
+    Signer,
+    clean_text,
+    template_context,
+)
+from zoomsvc.letters.sample import sample_full_letter, sample_letter
+from zoomsvc.letters.template_check import (
+    TemplateCheckError,
+    refuse_tracked_changes,
+    template_error,
+    template_variables,
+)
+
+__all__ = ["TEMPLATE_FULL", "TEMPLATE_SCHEDULED", "LetterRenderer", "TemplateCheckError",
+           "check_template", "packaged_template", "qr_png", "render_plain",
+           "undeclared_variables"]
 
 TEMPLATE_SCHEDULED = "surat_tanggapan.docx"
 TEMPLATE_FULL = "surat_tanggapan_penuh.docx"
 TEMPLATE_PACKAGE = "zoomsvc.letter_templates"
-QR_SIZE = Mm(19)
-EMBLEM_HEIGHT = Mm(24)
+QR_SIZE = Mm(17)
+EMBLEM_HEIGHT = Mm(22)
+LINK_COLOR = "0563C1"  # Word's own hyperlink blue
+PROPERTY_LIMIT = 255
+LINK_SIZE = 20  # half-points: 10 pt, so a Zoom link fits on one line of the body's width
 
 
-class TemplateCheckError(Exception):
-    """A letter template that cannot be used; the message starts with the template's file name."""
+@dataclass(frozen=True)
+class Picture:
+    """An image for the letter: PNG/JPEG bytes and its size on the page in EMU."""
+
+    blob: bytes
+    width: int | None
+    height: int | None = None
 
 
 def environment() -> Environment:
@@ -76,63 +101,81 @@ def _emblem(path: str) -> bytes:
 
 
 def pictures(data: LetterData) -> dict[str, Picture | None]:
-    """The images of a letter: the QR code of its verification page and the kop's emblem."""
-    qr = (Picture(qr_png(data.verification_url), QR_SIZE, QR_SIZE)
-          if data.verification_url.strip() else None)
+    """The images of a letter: the QR code (letter of record only) and the kop's emblem."""
+    url = data.verification_url.strip()
+    qr = Picture(qr_png(url), QR_SIZE, QR_SIZE) if url and not data.draft else None
     emblem = data.kop.emblem_path
     # Only the height is fixed: python-docx scales the width to keep the emblem's proportions.
     lambang = Picture(_emblem(emblem), None, EMBLEM_HEIGHT) if emblem else None
     return {"qr": qr, "lambang": lambang}
 
 
-def _named(path: Path, exc: Exception) -> TemplateCheckError:
-    """The error for a person editing the template: file name first, then what and where."""
-    if isinstance(exc, TemplatePartError):
-        where = f" (dekat teks: {exc.near!r})" if exc.near else ""
-        return TemplateCheckError(f"{path.name}: kesalahan templat di {exc.part}: "
-                                  f"{exc.error}{where}")
-    return TemplateCheckError(f"{path.name}: bukan berkas .docx yang dapat dipakai ({exc})")
+def _hyperlink(tpl: DocxTemplate, url: str) -> RichText:
+    """A clickable link (a w:hyperlink with its relationship) showing the whole address."""
+    link = RichText()
+    link.add(url, url_id=tpl.build_url_id(url), color=LINK_COLOR, underline=True,
+             size=LINK_SIZE)
+    return link
+
+
+def _set_properties(tpl: DocxTemplate, data: LetterData, now: datetime) -> None:
+    """The file's own properties describe this letter, not the template it came from."""
+    props = tpl.docx.core_properties
+
+    def fit(text: str) -> str:  # one line, XML-safe, within the 255 characters Word allows
+        line = " ".join(clean_text(text).split())
+        return line if len(line) <= PROPERTY_LIMIT else line[:PROPERTY_LIMIT - 1] + "…"
+
+    props.title = fit(f"Surat Tanggapan {data.number}")
+    props.subject = fit(f"{data.hal}: {data.topic}" if data.topic.strip() else data.hal)
+    props.author = props.last_modified_by = fit(data.kop.office)
+    props.comments = "Draf" if data.draft else ""
+    props.keywords = props.category = props.identifier = ""
+    props.language = "id-ID"
+    props.created = props.modified = now.astimezone(UTC).replace(microsecond=0, tzinfo=None)
+    props.revision = 1
 
 
 class LetterRenderer:
-    """Renders letters from one template: compiled once, then a few milliseconds per letter."""
+    """Renders letters from one template file (read once; each letter gets its own
+    ``DocxTemplate``, so one renderer serves several threads)."""
 
     def __init__(self, template_path: str | Path) -> None:
         self.path = Path(template_path)
         try:
-            self._compiled = CompiledDocx(self.path.read_bytes(), environment())
-        except (TemplatePartError, BadZipFile, KeyError, StopIteration, ValueError,
-                OSError) as exc:
-            raise _named(self.path, exc) from exc
+            self.blob = self.path.read_bytes()
+            DocxTemplate(io.BytesIO(self.blob)).init_docx()
+        except (BadZipFile, KeyError, ValueError, OSError) as exc:
+            raise TemplateCheckError(f"{self.path.name}: bukan berkas .docx yang dapat dipakai "
+                                     f"({exc})") from exc
 
-    def render(self, data: LetterData) -> bytes:
-        """The letter as .docx bytes."""
+    def render(self, data: LetterData, now: datetime | None = None) -> bytes:
+        """The letter as .docx bytes; ``now`` is the time written in its properties."""
+        tpl = DocxTemplate(io.BytesIO(self.blob))
+        context: dict[str, Any] = template_context(data)
+        for key, picture in pictures(data).items():
+            if picture is not None:
+                context[key] = InlineImage(tpl, io.BytesIO(picture.blob), width=picture.width,
+                                           height=picture.height)
+        if data.join_url.strip():
+            context["tautan_pranala"] = _hyperlink(tpl, context["tautan"])
         try:
-            return self._compiled.render(template_context(data), pictures(data))
-        except TemplatePartError as exc:
-            raise _named(self.path, exc) from exc
+            tpl.render(context, environment(), autoescape=True)
+        except TemplateError as exc:
+            raise template_error(self.path.name, self.blob, exc) from exc
+        _set_properties(tpl, data, now or datetime.now(UTC))
+        out = io.BytesIO()
+        tpl.save(out)
+        return out.getvalue()
 
     def undeclared_variables(self) -> set[str]:
-        """The top-level variables the template uses (its parts parsed as compiled)."""
-        env = environment()
-        found: set[str] = set()
-        for source in self._compiled.sources().values():
-            found |= meta.find_undeclared_variables(env.parse(source))
-        return found
+        """The top-level variables the template uses."""
+        return template_variables(self.path.name, self.blob, environment())
 
 
 def render_plain(template_path: str | Path, data: LetterData) -> bytes:
-    """The letter through a fresh ``DocxTemplate``: the reference the fast path must match."""
-    tpl = DocxTemplate(str(template_path))
-    context = template_context(data)
-    for key, picture in pictures(data).items():
-        if picture is not None:
-            context[key] = InlineImage(tpl, io.BytesIO(picture.blob), width=picture.width,
-                                       height=picture.height)
-    tpl.render(context, environment(), autoescape=True)
-    out = io.BytesIO()
-    tpl.save(out)
-    return out.getvalue()
+    """One letter from a template file, without keeping a renderer."""
+    return LetterRenderer(template_path).render(data)
 
 
 def undeclared_variables(template_path: str | Path) -> set[str]:
@@ -141,14 +184,14 @@ def undeclared_variables(template_path: str | Path) -> set[str]:
 
 
 def _trial_letters() -> list[LetterData]:
-    """Letters that between them take both branches of the templates' conditions."""
-    full = sample_full_letter(signer=Signer(
+    """Letters that between them take every branch of the templates' conditions."""
+    full = sample_full_letter(draft=False, signer=Signer(
         office="Kepala Dinas Komunikasi, Informatika, Statistik dan Persandian",
         name="NAMA CONTOH", pangkat="Pembina (IV/a)", nip="198001012005011002",
         prefix="a.n.", own_office="Sekretaris"))
     bare = replace(full, alternatives=(), tembusan=(), tte_issuer="", verification_url="",
-                   technical_contact="", end=None)
-    return [full, bare]
+                   technical_contact="", end=None, draft=True)
+    return [full, bare, sample_letter(draft=False), sample_letter(join_url="")]
 
 
 def check_template(template_path: str | Path) -> None:
@@ -157,6 +200,7 @@ def check_template(template_path: str | Path) -> None:
     if not path.is_file():
         raise TemplateCheckError(f"{path.name}: berkas tidak ditemukan ({path})")
     renderer = LetterRenderer(path)
+    refuse_tracked_changes(path.name, renderer.blob)
     unknown = renderer.undeclared_variables() - CONTEXT_KEYS
     if unknown:
         raise TemplateCheckError(
@@ -176,5 +220,3 @@ def _check_xml(path: Path, docx: bytes) -> None:
                 except SyntaxError as exc:  # lxml's XMLSyntaxError derives from it
                     raise TemplateCheckError(
                         f"{path.name}: hasil {name} bukan XML yang sah ({exc})") from exc
-
-

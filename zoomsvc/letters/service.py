@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zoomsvc import formatting
 from zoomsvc.config import Config, LetterSettings
 from zoomsvc.letters.assemble import letter_data
 from zoomsvc.letters.invitation import meeting_ics
@@ -69,7 +70,9 @@ class LetterService:
         return self._renderers[path]
 
     def draft(self, code: str, *, actor: str, role: Role, number: str | None = None) -> Letter:
-        """Render (or re-render) the draft of the request's letter; a number is kept for good."""
+        """Render (or re-render) the draft of the request's letter. A number is kept for good;
+        a different ``number`` (a corrected Srikandi number) voids the letter holding the old
+        one, which stays in the register, and the audit event says so."""
         now = self.clock()
         with self.db.allocation() as session:
             request = self._request(session, code)
@@ -79,24 +82,49 @@ class LetterService:
             kind = "full" if request.state == State.FULL or (
                 request.state == State.DRAFT_READY and request.full_reason) else "scheduled"
             letter = self._open_letter(session, request)
-            if letter is None:
+            replaced = ""
+            wanted = (number or "").strip()
+            if letter is not None and wanted and wanted != letter.number:
+                replaced = letter.number
+                letter.status = "void"
+                letter.review_note = f"nomor diganti dengan {wanted}"
+                session.flush()  # the new letter's number check must see the void one
+                letter = self._new_letter(session, request, letter.kind, now, wanted)
+            elif letter is None:
                 letter = self._new_letter(session, request, kind, now, number)
             content = self.renderer(letter.kind).render(
-                letter_data(self.config, request, letter, self.zone))
-            self._write_draft(request, content)
+                letter_data(self.config, request, letter, self.zone), now)
+            self._write_file(self.draft_path(request.code), content)
+            self.record_path(request.code).unlink(missing_ok=True)  # a new draft: no record yet
             letter.draft_sha256 = hashlib.sha256(content).hexdigest()
             letter.rendered_at = now
             letter.status = "draft"
             note = f"draf surat {letter.number}"
+            if request.state == State.DRAFT_READY:
+                note += " disusun ulang"
+            if replaced:
+                note += f"; nomor {replaced} dibatalkan (void) dan diganti nomor {letter.number}"
             rec.transition(session, request, State.DRAFT_READY, actor=actor, role=role, now=now,
-                           note=note if request.state != State.DRAFT_READY else
-                           f"{note} disusun ulang")
+                           note=note)
             return letter
 
     def draft_path(self, code: str) -> Path:
         """Where the current draft DOCX of a request is written (name from the code, never
         from user input)."""
         return self.output / code / "surat_tanggapan_draf.docx"
+
+    def record_path(self, code: str) -> Path:
+        """Where the letter of record (the approved version, to be signed) is written."""
+        return self.output / code / "surat_tanggapan.docx"
+
+    def _redate(self, letter: Letter, now: datetime) -> str:
+        """Date the letter ``now`` (the agency's day); the audit note of a change, or ""."""
+        day = now.astimezone(self.zone).date()
+        if day == letter.letter_date:
+            return ""
+        old, letter.letter_date = letter.letter_date, day
+        return (f"; tanggal surat diubah dari {formatting.long_date(old)} menjadi "
+                f"{formatting.long_date(day)}")
 
     def review(self, code: str, *, approve: bool, note: str, actor: str, role: Role) -> Letter:
         """Kabid's step 8: approve (paraf) or return the draft with a note."""
@@ -113,8 +141,15 @@ class LetterService:
             if not approve and not note.strip():
                 raise LetterRefused("note", "catatan wajib diisi bila draf dikembalikan")
             if approve:
+                # The office dates a letter when it is approved or signed, not at its first
+                # draft (letters.date_on); the letter of record is made now, with that date.
+                redated = (self._redate(letter, now)
+                           if self.config.letters.date_on in ("approval", "signature") else "")
+                content = self.renderer(letter.kind).render(
+                    letter_data(self.config, request, letter, self.zone, draft=False), now)
+                self._write_file(self.record_path(request.code), content)
                 rec.transition(session, request, State.REVIEWED, actor=actor, role=role,
-                               now=now, note=note or "diparaf")
+                               now=now, note=(note or "diparaf") + redated)
                 letter.status = "reviewed"
             else:
                 rec.transition(session, request, State.DRAFT_READY, actor=actor, role=role,
@@ -136,8 +171,10 @@ class LetterService:
             letter = self._open_letter(session, request)
             if letter is None or request.state != State.REVIEWED:
                 raise LetterRefused("state", f"surat {code} belum diparaf Kabid")
+            redated = (self._redate(letter, now)
+                       if self.config.letters.date_on == "signature" else "")
             rec.transition(session, request, State.SIGNED, actor=actor, role=role, now=now,
-                           note=f"surat {letter.number} ditandatangani")
+                           note=f"surat {letter.number} ditandatangani{redated}")
             letter.signed_sha256 = self.files.put(pdf)
             letter.signed_at, letter.signed_by, letter.status = now, actor, "signed"
             return letter
@@ -258,8 +295,8 @@ class LetterService:
         session.flush()
         return letter
 
-    def _write_draft(self, request: Request, content: bytes) -> None:
-        path = self.draft_path(request.code)
+    @staticmethod
+    def _write_file(path: Path, content: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = path.with_suffix(".tmp")
         temp.write_bytes(content)

@@ -189,7 +189,7 @@ class Download(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id"), index=True)
-    what: Mapped[str] = mapped_column(String(20))  # draft_docx | draft_pdf | signed | ics
+    what: Mapped[str] = mapped_column(String(20))  # draft_docx | record_docx | signed | ics
     actor: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
     at: Mapped[datetime]

@@ -25,13 +25,15 @@ from zoomsvc.workflow import Role
 bp = Blueprint("downloads", __name__)
 # Which downloads the agency itself may take; drafts stay inside the office.
 OPD_DOWNLOADS = frozenset({"ttd", "ics"})
-MIME = {"draf": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "pdf": "application/pdf", "ttd": "application/pdf", "ics": "text/calendar",
-        "pindaian": "application/pdf"}
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MIME = {"draf": DOCX, "pdf": "application/pdf", "final": DOCX, "finalpdf": "application/pdf",
+        "ttd": "application/pdf", "ics": "text/calendar", "pindaian": "application/pdf"}
 # How each download is recorded (downloads.what); the signed letter's must be "signed", the
 # name the letter service knows as SOP step 10.
-RECORDED = {"draf": "draft_docx", "ttd": "signed", "ics": "ics"}
+RECORDED = {"draf": "draft_docx", "final": "record_docx", "ttd": "signed", "ics": "ics"}
 NAMES = {"draf": "draf-surat-tanggapan.docx", "pdf": "draf-surat-tanggapan.pdf",
+         "final": "surat-tanggapan-untuk-ditandatangani.docx",
+         "finalpdf": "surat-tanggapan-untuk-ditandatangani.pdf",
          "ttd": "surat-tanggapan.pdf", "ics": "undangan-rapat.ics",
          "pindaian": "surat-permohonan.pdf"}
 
@@ -45,12 +47,14 @@ def _may_take(role: Role, user_agency: str | None, request_agency: str, what: st
 def _content(code: str, what: str) -> bytes | None:
     svc = services()
     letters = svc.letters
-    if what in ("draf", "pdf"):
-        path = letters.draft_path(code)
+    if what in ("draf", "pdf", "final", "finalpdf"):
+        # The draft (marked DRAF) is for the review; the letter of record, made at the Kabid's
+        # approval, is the version the Kadis signs.
+        path = letters.draft_path(code) if what in ("draf", "pdf") else letters.record_path(code)
         if not path.is_file():
             return None
         docx = path.read_bytes()
-        return docx if what == "draf" else docx_to_pdf(docx, svc.config.letters)
+        return docx if what in ("draf", "final") else docx_to_pdf(docx, svc.config.letters)
     if what == "ics":
         return letters.invitation_of(code)
     files = FileStore(svc.config.letters.files_dir)
