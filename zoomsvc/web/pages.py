@@ -47,7 +47,8 @@ def dashboard() -> ResponseReturnValue:
             per_page=20, soonest_first=True, count=False)
         rows = [(r, sla_status(r.state, r.state_since, now)) for r in waiting]
     return render_template("dashboard.html", counts=counts, labels=STATE_LABELS, rows=rows,
-                           flags=flags, action=ActionForm())
+                           flags=flags, action=ActionForm(),
+                           webhook_refused=svc.webhook_refusals.total)
 
 
 @bp.get("/permohonan")
