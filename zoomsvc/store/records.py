@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from zoomsvc.letter_key import letter_key
 from zoomsvc.store.models import AuditEvent, Counter, Letter, Meeting, Request
 from zoomsvc.workflow import GENESIS_HASH, Role, State, chain_hash, step_for, within_sla
 
@@ -33,9 +34,10 @@ def next_in_sequence(session: Session, name: str, year: int) -> int:
 
 
 def find_request(session: Session, agency: str, letter_number: str) -> Request | None:
-    """The request made for this agency's letter, if it was already submitted."""
+    """The request made for this agency's letter, if it was already submitted, however the
+    number was typed (see :func:`zoomsvc.letter_key.letter_key`)."""
     return session.scalars(select(Request).where(
-        Request.agency == agency, Request.letter_number == letter_number)).one_or_none()
+        Request.agency == agency, Request.letter_key == letter_key(letter_number))).one_or_none()
 
 
 def request_by_code(session: Session, code: str) -> Request | None:
