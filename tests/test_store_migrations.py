@@ -22,6 +22,7 @@ from zoomsvc.store import records as rec
 from zoomsvc.store.db import SCHEMA_TABLES
 from zoomsvc.store.migrate import MIGRATIONS, current_revision, head_revision, is_current, upgrade
 from zoomsvc.store.models import AuditEvent, Base, Meeting, Request
+from zoomsvc.workflow import CHAIN_KEYED, CHAIN_PLAIN, GENESIS_HASH, chain_hash
 
 pytestmark = pytest.mark.uses_db  # CI runs these again on PostgreSQL
 
@@ -191,3 +192,69 @@ def test_0007_keys_existing_letters_and_keeps_old_duplicates_apart(empty: Databa
         count = connection.execute(text("SELECT count(*) FROM requests")).scalar_one()
     assert count == 4
     assert "letter_key" not in {c["name"] for c in inspect(empty.engine).get_columns("requests")}
+
+
+def _old_trail(connection: Any, events: int) -> None:
+    """Events chained the way they were before 0007: plain SHA-256."""
+    _old_request(connection, "ZM-2026-0001", "Dinas Kesehatan", "440/1")
+    previous = GENESIS_HASH
+    for seq in range(1, events + 1):
+        event = AuditEvent(seq=seq, request_id=1, at=datetime(2026, 11, 23, seq, tzinfo=UTC),
+                           actor="rina", role="staf", from_state=None, to_state="approved",
+                           note=f"peristiwa {seq}", sop_step="1", elapsed_seconds=None,
+                           sla_seconds=None)
+        digest = chain_hash(previous, rec.event_fields(event))
+        connection.execute(text(
+            "INSERT INTO audit_events (seq, request_id, at, actor, role, to_state, note,"
+            " sop_step, prev_hash, hash) VALUES (:seq, 1, :at, 'rina', 'staf', 'approved',"
+            " :note, '1', :prev, :hash)"),
+            {"seq": seq, "at": datetime(2026, 11, 23, seq), "note": f"peristiwa {seq}",
+             "prev": previous, "hash": digest})
+        previous = digest
+
+
+def _breaks(database: Database) -> list[int]:
+    with database.session() as session:
+        return [b.seq for b in rec.verify_chain(rec.all_events(session))]
+
+
+def test_0007_keys_an_intact_old_chain_and_downgrading_unkeys_it(empty: Database) -> None:
+    config = alembic_config(empty)
+    command.upgrade(config, "0005")
+    with empty.engine.begin() as connection:
+        _old_trail(connection, 4)
+
+    command.upgrade(config, "0007")
+
+    assert _breaks(empty) == []
+    with empty.session() as session:
+        assert set(session.scalars(select(AuditEvent.chain))) == {CHAIN_KEYED}
+        assert list(rec.verify_chain(rec.all_events(session), key="x" * 40))  # another key
+    command.downgrade(config, "0005")
+    with empty.engine.connect() as connection:
+        rows = connection.execute(text(
+            "SELECT seq, note, prev_hash, hash FROM audit_events ORDER BY seq")).all()
+    previous = GENESIS_HASH
+    for seq, note, prev_hash, digest in rows:
+        event = AuditEvent(seq=seq, request_id=1, at=datetime(2026, 11, 23, seq, tzinfo=UTC),
+                           actor="rina", role="staf", from_state=None, to_state="approved",
+                           note=note, sop_step="1", elapsed_seconds=None, sla_seconds=None)
+        assert (prev_hash, digest) == (previous, chain_hash(previous, rec.event_fields(event)))
+        previous = digest
+
+
+def test_0007_leaves_an_old_chain_broken_where_it_was_broken(empty: Database) -> None:
+    config = alembic_config(empty)
+    command.upgrade(config, "0005")
+    with empty.engine.begin() as connection:
+        _old_trail(connection, 4)
+        connection.execute(text("UPDATE audit_events SET note = 'diubah' WHERE seq = 3"))
+
+    command.upgrade(config, "0007")
+
+    found = _breaks(empty)
+    assert found
+    assert min(found) == 3
+    with empty.session() as session:
+        chains = dict(session.execute(select(AuditEvent.seq, AuditEvent.chain)).all())
+    assert chains == {1: CHAIN_KEYED, 2: CHAIN_KEYED, 3: CHAIN_PLAIN, 4: CHAIN_PLAIN}

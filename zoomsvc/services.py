@@ -31,7 +31,7 @@ class Services:
     @cached_property
     def db(self) -> Database:
         """The database (schema not checked here: see :meth:`Database.require_schema`)."""
-        return Database(self.config.database.url)
+        return Database(self.config.database.url, audit_key=self.config.audit.key)
 
     @cached_property
     def client(self) -> ZoomClient:
