@@ -95,8 +95,10 @@ def test_cleanup_prints_its_counts_as_the_last_line_and_exits_0(
     ended(database, sandbox, 1, hours_ago=2)  # ended an hour ago: within the grace
     result = invoke(config_path, "cleanup")
     assert result.exit_code == 0, result.output
+    head = last_json(invoke(config_path, "audit", "verify").stdout)["head"]
     assert result.stdout.strip().splitlines() == [json.dumps(
-        {"checked": 3, "deleted": 3, "already_gone": 0, "failed": 0, "skipped": 0})]
+        {"checked": 3, "deleted": 3, "already_gone": 0, "failed": 0, "skipped": 0,
+         "audit_head": head})]
     assert {state_of(database, i.code) for i in items} == {"done"}
 
 

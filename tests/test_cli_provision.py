@@ -24,8 +24,9 @@ from service_support import live_sandbox_meetings, set_sandbox_faults
 from sqlalchemy import func, select, text
 
 from zoomsvc.cli import cli
-from zoomsvc.store import Database
+from zoomsvc.store import Database, records
 from zoomsvc.store.models import AuditEvent, Request
+from zoomsvc.workflow import chain_hash
 from zoomsvc.zoom.sandbox import SandboxOptions, SandboxServer
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -381,6 +382,62 @@ def test_audit_verify_exits_1_on_a_forged_event(runner: CliRunner, config_path: 
     assert result.exit_code == 1, result.output
     assert f"peristiwa #{trail + 1}" in result.stderr
     assert f"peristiwa #{trail}:" not in result.stderr
+
+
+def test_audit_verify_exits_1_when_an_event_was_rewritten_and_the_chain_recomputed(
+        runner: CliRunner, config_path: Path, database: Database, trail: int) -> None:
+    # Without the audit key the recomputed links are plain SHA-256, as the chain used to be.
+    with database.session() as session:
+        events = list(records.all_events(session))
+        events[1].actor = "kadis"
+        previous = events[0].hash
+        for event in events[1:]:
+            event.prev_hash = previous
+            event.hash = previous = chain_hash(previous, records.event_fields(event))
+
+    result = audit_verify(runner, config_path)
+
+    assert result.exit_code == 1, result.output
+    assert "peristiwa #2:" in result.stderr
+
+
+def test_audit_verify_with_an_earlier_head_tells_that_the_last_events_were_deleted(
+        runner: CliRunner, config_path: Path, database: Database, trail: int) -> None:
+    head = json.loads(audit_verify(runner, config_path).stdout)["head"]
+    with database.session() as session:
+        session.execute(text("DELETE FROM audit_events WHERE seq > :seq"), {"seq": trail - 2})
+
+    # The chain alone cannot show a cut-off tail (the README says so) ...
+    assert audit_verify(runner, config_path).exit_code == 0
+    # ... the head kept elsewhere does.
+    result = runner.invoke(cli, ["--config", str(config_path), "audit", "verify", "--head", head])
+
+    assert result.exit_code == 1, result.output
+    assert "tidak ada lagi dalam jejak audit" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_audit_verify_with_an_earlier_head_accepts_the_events_written_since(
+        runner: CliRunner, config_path: Path, tmp_path: Path, body: Callable[..., dict[str, Any]],
+        trail: int) -> None:
+    head = json.loads(audit_verify(runner, config_path).stdout)["head"]
+    assert provision(runner, config_path, body(), tmp_path).exit_code == 0
+
+    result = runner.invoke(cli, ["--config", str(config_path), "audit", "verify",
+                                 "--head", head.upper()])
+
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["since_head"] == report["events"] - trail > 0
+    assert report["head"] != head
+
+
+@pytest.mark.parametrize("head", ["abc", "g" * 64, ""])
+def test_audit_verify_refuses_a_head_that_is_not_a_hash(
+        runner: CliRunner, config_path: Path, trail: int, head: str) -> None:
+    result = runner.invoke(cli, ["--config", str(config_path), "audit", "verify", "--head", head])
+    assert result.exit_code == 2
+    assert "--head" in result.output
 
 
 # The demo ---------------------------------------------------------------------------------------

@@ -113,6 +113,8 @@ def test_zoomsvc_config_env_names_the_file_when_no_option_is_given(
     ({"letters": {"signing_mode": "digital"}}, "letters.signing_mode"),
     ({"letters": {"date_on": "sent"}}, "letters.date_on"),
     ({"letters": {"emblem": "/tidak/ada/lambang.png"}}, "letters.emblem"),
+    ({"audit": {"key": ""}}, "audit.key"),
+    ({"audit": {"key": "terlalu-pendek"}}, "audit.key"),
     ({"opd": [{"name": "Dinas A"}, {"name": "dinas a"}]}, "opd[1].name"),
     ({"unknown": {}}, "unknown"),
 ])
@@ -143,6 +145,20 @@ def test_secrets_come_from_the_environment_or_from_a_file(tmp_path: Path) -> Non
     config = build_config(example(), env, source="test")
     assert config.zoom.client_secret == "from-a-file"
     assert config.zoom.client_id == "from-env"
+
+
+def test_the_audit_key_comes_from_the_environment_or_a_file_and_is_required(
+        tmp_path: Path) -> None:
+    key_file = tmp_path / "audit.key"
+    key_file.write_text("kunci-audit-dari-berkas-" + "f" * 20 + "\n", encoding="utf-8")
+    without = {k: v for k, v in example().items() if k != "audit"}
+    assert build_config(without, {"ZOOMSVC_AUDIT_KEY_FILE": str(key_file)},
+                        "test").audit.key == "kunci-audit-dari-berkas-" + "f" * 20
+    assert build_config(without, {"ZOOMSVC_AUDIT_KEY": "e" * 40}, "test").audit.key == "e" * 40
+    with pytest.raises(ConfigError) as caught:
+        build_config(without, {}, "test")
+    assert caught.value.key == "audit.key"
+    assert "e" * 40 not in repr(build_config(without, {"ZOOMSVC_AUDIT_KEY": "e" * 40}, "t"))
 
 
 def test_an_unreadable_secret_file_names_the_variable(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -23,6 +23,7 @@ from lifecycle_support import (
 )
 
 from zoomsvc.config import Config
+from zoomsvc.lifecycle.refusals import RefusalCounter
 from zoomsvc.lifecycle.webhook_route import webhook_blueprint
 from zoomsvc.store import Database
 from zoomsvc.workflow import State
@@ -35,6 +36,7 @@ class Services:
     config: Config
     db: Database
     clock: Clock
+    webhook_refusals: RefusalCounter = field(default_factory=RefusalCounter)
 
 
 def app_with(services: Services, *, exempt: bool) -> FlaskClient:
@@ -86,8 +88,10 @@ def test_a_forged_call_through_the_route_is_a_401(services: Services) -> None:
     raw, headers = signed(b'{"event":"meeting.deleted"}', secret="wrong", at=services.clock.now)
     answer = app_with(services, exempt=True).post("/zoom/webhook", data=raw, headers=headers)
     assert answer.status_code == 401
+    assert services.webhook_refusals.by_reason() == {"bad_signature": 1}
 
 
 def test_an_oversized_body_is_refused_by_its_length(services: Services) -> None:
     answer = app_with(services, exempt=True).post("/zoom/webhook", data=b"x" * 300_000)
     assert answer.status_code == 413
+    assert services.webhook_refusals.by_reason() == {"too_large": 1}

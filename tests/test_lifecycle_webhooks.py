@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,6 +26,7 @@ from lifecycle_support import (
 from sqlalchemy import select
 
 from zoomsvc.lifecycle import PoolFacts, handle_webhook
+from zoomsvc.lifecycle.refusals import RefusalCounter
 from zoomsvc.store import Database
 from zoomsvc.store import lifecycle_records as lrec
 from zoomsvc.store import records as rec
@@ -40,11 +42,12 @@ FACTS = PoolFacts({ZOOM1: 1}, ZoneInfo("Asia/Makassar"), "WITA")
 
 def call(db: Database, clock: Clock, body: dict[str, Any] | bytes, *,
          headers: dict[str, str] | None = None, secret: str = SECRET,
-         signing_secret: str = SECRET, timestamp: str | None = None
-         ) -> tuple[int, dict[str, Any]]:
+         signing_secret: str = SECRET, timestamp: str | None = None,
+         refusals: RefusalCounter | None = None) -> tuple[int, dict[str, Any]]:
     raw, signed_headers = signed(body, at=clock.now, secret=signing_secret, timestamp=timestamp)
     return handle_webhook(raw, headers if headers is not None else signed_headers,
-                          secret=secret, db=db, clock=clock, facts=FACTS, remote="203.0.113.9")
+                          secret=secret, db=db, clock=clock, facts=FACTS, remote="203.0.113.9",
+                          refusals=refusals)
 
 
 def attempts(db: Database) -> list[WebhookEvent]:
@@ -84,20 +87,54 @@ def test_an_unsigned_url_validation_is_refused(db: Database, clock: Clock) -> No
     ({"x-zm-signature": "v0=" + "0" * 64, "x-zm-request-timestamp": "{now}"}, "tidak cocok"),
     ({"x-zm-signature": "v0=ünïcödé", "x-zm-request-timestamp": "{now}"}, "tidak cocok"),
 ])
-def test_a_forged_or_unsigned_call_is_refused_and_recorded(
+def test_a_forged_or_unsigned_call_is_refused_counted_and_not_stored(
         db: Database, clock: Clock, meeting: str, headers: dict[str, str], reason: str) -> None:
     stamp = str(int(clock.now.timestamp()))
     filled = {k: v.replace("{now}", stamp) for k, v in headers.items()}
     events = audit_count(db)
+    refusals = RefusalCounter()
     status, answer = call(db, clock, meeting_event("meeting.deleted", ZOOM_ID, TS),
-                          headers=filled)
+                          headers=filled, refusals=refusals)
     assert status == 401
     assert reason in answer["error"]
     assert meeting_status(db, meeting) == ["live"]
     assert audit_count(db) == events
-    [attempt] = attempts(db)
-    assert (attempt.outcome, attempt.status_code, attempt.remote) == ("bad_signature", 401,
-                                                                      "203.0.113.9")
+    assert attempts(db) == []
+    assert refusals.by_reason() == {"bad_signature": 1}
+
+
+def test_a_thousand_bad_calls_store_nothing_and_log_one_summary(
+        db: Database, clock: Clock, meeting: str, caplog: pytest.LogCaptureFixture) -> None:
+    refusals = RefusalCounter(monotonic=lambda: 100.0)  # no time passes: one log line at most
+    body = meeting_event("meeting.deleted", ZOOM_ID, TS)
+    stamp = str(int(clock.now.timestamp()))
+    with caplog.at_level(logging.WARNING, logger="zoomsvc.lifecycle.webhooks"):
+        for number in range(1000):
+            headers = ({} if number % 3 == 0 else
+                       {"x-zm-signature": "v0=" + "0" * 64, "x-zm-request-timestamp": stamp}
+                       if number % 3 == 1 else None)
+            status, _ = call(db, clock, body, headers=headers, signing_secret="wrong",
+                             refusals=refusals)
+            assert status == 401
+    assert attempts(db) == []
+    assert meeting_status(db, meeting) == ["live"]
+    assert refusals.total == 1000
+    assert len([r for r in caplog.records if "refused" in r.getMessage()]) == 1
+
+
+def test_the_refusal_summary_is_logged_again_once_the_interval_has_passed(
+        caplog: pytest.LogCaptureFixture) -> None:
+    moment = [0.0]
+    refusals = RefusalCounter(log_every_s=60, monotonic=lambda: moment[0])
+    with caplog.at_level(logging.WARNING, logger="zoomsvc.lifecycle.webhooks"):
+        for second in range(0, 150, 5):
+            moment[0] = float(second)
+            refusals.refuse("replayed", "203.0.113.9")
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 3  # at 0, 60 and 120 s
+    assert "since start: replayed 25" in lines[-1]  # the call at 120 s is the 25th
+    assert "12 call(s)" in lines[-1]
+    assert refusals.total == 30
 
 
 def test_a_body_signed_with_another_secret_is_refused(db: Database, clock: Clock,
@@ -122,10 +159,13 @@ def test_a_changed_body_under_a_valid_signature_is_refused(db: Database, clock: 
 def test_a_replay_older_or_newer_than_five_minutes_is_refused(
         db: Database, clock: Clock, meeting: str, age: timedelta) -> None:
     stamp = str(int((clock.now - age).timestamp()))
-    status, _ = call(db, clock, meeting_event("meeting.deleted", ZOOM_ID, TS), timestamp=stamp)
+    refusals = RefusalCounter()
+    status, _ = call(db, clock, meeting_event("meeting.deleted", ZOOM_ID, TS), timestamp=stamp,
+                     refusals=refusals)
     assert status == 401
     assert meeting_status(db, meeting) == ["live"]
-    assert attempts(db)[-1].outcome == "replayed"
+    assert attempts(db) == []
+    assert refusals.by_reason() == {"replayed": 1}
 
 
 def test_a_call_just_under_five_minutes_old_is_accepted(db: Database, clock: Clock,
@@ -148,6 +188,72 @@ def test_a_malformed_body_with_a_valid_signature_is_a_400(db: Database, clock: C
     assert status == 400
     assert "error" in answer
     assert attempts(db)[-1].outcome == "malformed"
+
+
+def sync_row(db: Database) -> tuple[object, ...] | None:
+    with db.session() as session:
+        row = session.scalars(select(MeetingSync)).one_or_none()
+        return None if row is None else (row.last_change_ts, row.last_status_ts,
+                                          row.started_at, row.ended_at, row.zoom_topic)
+
+
+@pytest.mark.parametrize(("body", "named"), [
+    pytest.param(meeting_event("meeting.deleted", ZOOM_ID, 10**28), "event_ts", id="ts-1e28"),
+    pytest.param(meeting_event("meeting.started", ZOOM_ID, -TS), "event_ts", id="ts-negative"),
+    pytest.param(meeting_event("meeting.deleted", ZOOM_ID, str(10**28)), "event_ts",
+                 id="ts-1e28-text"),
+    pytest.param(meeting_event("meeting.deleted", 10**30, TS), "payload.object.id",
+                 id="id-1e30"),
+    pytest.param(meeting_event("meeting.deleted", str(10**30), TS), "payload.object.id",
+                 id="id-1e30-text"),
+    pytest.param(meeting_event("meeting.updated", ZOOM_ID, TS,
+                               start_time="9999-12-31T09:00:00Z", duration=60),
+                 "start_time", id="updated-9999"),
+    pytest.param(meeting_event("meeting.updated", ZOOM_ID, TS,
+                               start_time="0001-01-01T00:00:00Z"), "start_time",
+                 id="updated-year-1"),
+    pytest.param(meeting_event("meeting.started", ZOOM_ID, TS, start_time="9999-12-31T09:00:00Z"),
+                 "start_time", id="started-9999"),
+    pytest.param(meeting_event("meeting.ended", ZOOM_ID, TS, end_time="9999-12-31T23:59:59Z"),
+                 "end_time", id="ended-9999"),
+    pytest.param(meeting_event("meeting.updated", ZOOM_ID, TS,
+                               start_time="2026-11-24T01:00:00Z", duration=10**12),
+                 "duration", id="duration-huge"),
+])
+def test_a_signed_event_with_a_number_or_time_out_of_range_is_a_400(
+        db: Database, clock: Clock, meeting: str, body: dict[str, Any], named: str) -> None:
+    before = audit_count(db)
+    status, answer = call(db, clock, body)
+    assert status == 400
+    assert named in answer["error"]
+    assert meeting_status(db, meeting) == ["live"]
+    assert audit_count(db) == before
+    assert sync_row(db) is None
+    [attempt] = attempts(db)
+    assert (attempt.outcome, attempt.event_ts, attempt.zoom_id) == ("malformed", None, None)
+
+
+def test_a_signed_body_nested_100000_deep_is_a_400(db: Database, clock: Clock) -> None:
+    status, answer = call(db, clock, b"[" * 100_000 + b"]" * 100_000)
+    assert status == 400
+    assert "JSON" in answer["error"]
+
+
+@pytest.mark.parametrize("text", [r"Rapat\u0000Baru", r"Rapat \ud800 Baru"])
+def test_control_characters_and_lone_surrogates_in_a_signed_event_are_not_stored(
+        db: Database, clock: Clock, meeting: str, text: str) -> None:
+    body = json.dumps(meeting_event("meeting.updated", ZOOM_ID, TS, topic="X")).replace(
+        '"topic": "X"', f'"topic": "{text}"').replace(
+        '"admin@kominfo.example"', f'"{text}"').encode()
+    status, _ = call(db, clock, body)
+    assert status == 200
+    stored = sync_row(db)
+    assert stored is not None
+    assert stored[4] in ("RapatBaru", "Rapat  Baru")
+    validation = json.dumps({"event": "endpoint.url_validation",
+                             "payload": {"plainToken": "x"}}).replace('"x"', f'"{text}"')
+    status, _ = call(db, clock, validation.encode())
+    assert status == 400
 
 
 def test_without_a_secret_token_every_call_is_refused(db: Database, clock: Clock) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -15,11 +16,21 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
+from zoomsvc.config.load import DEMO_AUDIT_KEY
 from zoomsvc.store import Database, SchemaMissing
 from zoomsvc.store import records as rec
 from zoomsvc.store.migrate import head_revision, upgrade
 from zoomsvc.store.models import AuditEvent, Meeting, Request, UTCDateTime
-from zoomsvc.workflow import GENESIS_HASH, Role, State, TransitionRefused
+from zoomsvc.workflow import (
+    CHAIN_KEYED,
+    CHAIN_PLAIN,
+    GENESIS_HASH,
+    Role,
+    State,
+    TransitionRefused,
+    chain_hash,
+    keyed_chain_hash,
+)
 
 WITA = ZoneInfo("Asia/Makassar")
 START = datetime(2026, 11, 24, 9, 0, tzinfo=WITA)
@@ -251,6 +262,56 @@ def test_a_removed_last_event_still_leaves_a_consistent_chain(db: Database) -> N
     with db.session() as session:
         session.execute(text("DELETE FROM audit_events WHERE seq = 5"))
     assert breaks(db) == []
+
+
+def rewrite_and_recompute(db: Database, link: Callable[[str, dict[str, object]], str],
+                          chain: int) -> None:
+    """What someone with write access to the table does: change an event, then recompute
+    every hash after it so that the links hold again."""
+    with db.session() as session:
+        events = list(rec.all_events(session))
+        events[2].note = "tidak pernah terjadi"
+        previous = events[1].hash
+        for event in events[2:]:
+            event.prev_hash, event.chain = previous, chain
+            event.hash = previous = link(previous, rec.event_fields(event))
+
+
+@pytest.mark.parametrize(("link", "chain"), [
+    pytest.param(chain_hash, CHAIN_KEYED, id="plain-sha256"),
+    pytest.param(chain_hash, CHAIN_PLAIN, id="marked-unkeyed"),
+    pytest.param(lambda prev, fields: keyed_chain_hash("tebakan-kunci-" + "x" * 30, prev, fields),
+                 CHAIN_KEYED, id="hmac-other-key"),
+])
+def test_a_rewritten_event_with_the_chain_recomputed_without_the_key_is_reported(
+        db: Database, link: Callable[[str, dict[str, object]], str], chain: int) -> None:
+    trail_of_five(db)
+    rewrite_and_recompute(db, link, chain)
+    found = breaks(db)
+    assert found
+    assert min(b.seq for b in found) == 3
+
+
+def test_whoever_holds_the_key_can_recompute_the_chain(db: Database) -> None:
+    # The limit of the keyed chain, said in the README: the key must stay off the database host.
+    trail_of_five(db)
+    rewrite_and_recompute(
+        db, lambda prev, fields: keyed_chain_hash(db.audit_key, prev, fields), CHAIN_KEYED)
+    assert breaks(db) == []
+
+
+def test_events_are_keyed_with_the_databases_audit_key(db_url: str) -> None:
+    keyed = Database(db_url, audit_key="kunci-audit-uji-" + "k" * 30)
+    try:
+        upgrade(keyed)
+        trail_of_five(keyed)
+        assert breaks(keyed) == []
+        with keyed.session() as session:
+            events = list(rec.all_events(session))
+            assert {e.chain for e in events} == {CHAIN_KEYED}
+            assert list(rec.verify_chain(events, key=DEMO_AUDIT_KEY))
+    finally:
+        keyed.dispose()
 
 
 def test_an_inserted_event_is_reported(db: Database) -> None:

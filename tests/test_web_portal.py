@@ -10,8 +10,15 @@ from typing import Any
 
 import pytest
 import web_support
+from sqlalchemy import func, select
 from web_support import AGENCY_A, AGENCY_B, WebEnv, text_of
 from werkzeug.test import TestResponse
+
+from zoomsvc.lifecycle.drift import note_event
+from zoomsvc.store import records as rec
+from zoomsvc.store.models import AuditEvent, WebhookEvent
+from zoomsvc.web.opd_timeline import opd_sentence
+from zoomsvc.workflow import TRANSITIONS
 
 web_factory, web = web_support.web_factory, web_support.web  # fixtures
 # Every test here runs on the test database: CI repeats them on PostgreSQL.
@@ -198,3 +205,60 @@ def test_an_unbound_token_may_filter_by_agency(agencies: Agencies) -> None:
     answer = api_get(env, token, "/api/v1/permohonan?opd=Dinas+Pendidikan")
 
     assert {item["request"] for item in answer.json["items"]} == {codes["b"], codes["b_sent"]}
+
+
+POOL = ("zoom1@kominfo.tarakankota.go.id", "zoom2@kominfo.tarakankota.go.id",
+        "zoom3@kominfo.tarakankota.go.id")
+LAST_ERROR = "Zoom 1 menolak: batas harian akun zoom1@kominfo.tarakankota.go.id (kode 429)"
+
+
+def test_the_agencys_timeline_tells_each_event_in_its_own_words_without_internal_notes(
+        agencies: Agencies) -> None:
+    env, codes = agencies
+    code = codes["a_sent"]
+    db = env.services.db
+    with db.allocation() as session:
+        request = rec.request_by_code(session, code)
+        assert request is not None
+        request.last_error = LAST_ERROR
+        note_event(session, request, actor="zoom:reconcile", now=env.clock(), step="4",
+                   note=f"reservasi akun {POOL[1]} dilepas (tidak ada di Zoom)")
+        note_event(session, request, actor="zoom:webhook", now=env.clock(),
+                   step="di luar layanan",
+                   note=f"rapat Zoom 812 3456 7890 diubah di luar layanan oleh {POOL[2]}")
+
+    agency_page = text_of(env.as_role("opd").get(f"/permohonan/{code}"))
+    staff_page = text_of(env.as_role("staf").get(f"/permohonan/{code}"))
+
+    internal = [*POOL, LAST_ERROR, "rina", "hendra", "Rina Staf", "zoom:reconcile",
+                "zoom:webhook", "(Sistem)", "(Kabid)"]
+    assert [text for text in internal if text in agency_page] == []
+    for sentence in ("Surat permohonan diterima dan dicatat.", "Rapat Zoom telah dibuat.",
+                     "Surat tanggapan telah ditandatangani Kepala Dinas.",
+                     "Surat tanggapan telah dikirim kepada OPD.",
+                     "Rapat Zoom diubah atau dihapus di luar layanan"):
+        assert sentence in agency_page, sentence
+    for text in (POOL[1], POOL[2], LAST_ERROR, "rina", "hendra"):
+        assert text in staff_page, text
+
+
+def test_every_move_of_the_sop_has_a_sentence_for_the_agency() -> None:
+    for (source, target) in TRANSITIONS:
+        event = AuditEvent(from_state=source.value, to_state=target.value, sop_step="", note="")
+        assert opd_sentence(event), (source, target)
+
+
+def test_the_dashboard_counts_webhook_calls_refused_before_the_database(web: WebEnv) -> None:
+    anonymous = web.browser("198.51.100.7")
+    for _ in range(3):
+        answer = anonymous.client.post("/zoom/webhook", data=b'{"event": "meeting.deleted"}',
+                                       headers={"x-zm-signature": "v0=" + "0" * 64,
+                                                "x-zm-request-timestamp": "1"})
+        assert answer.status_code == 401
+    with web.services.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(WebhookEvent)) == 0
+
+    page = text_of(web.signed_in("staf").get("/dasbor"))
+
+    assert "ditolak tanpa dicatat" in page
+    assert re.search(r"sejak layanan dijalankan: 3\.", page)

@@ -10,6 +10,7 @@ from functools import cached_property
 from zoomsvc.config import Config
 from zoomsvc.intake import Intake
 from zoomsvc.letters.service import LetterService
+from zoomsvc.lifecycle.refusals import RefusalCounter
 from zoomsvc.provisioning import Provisioner
 from zoomsvc.store import Database
 from zoomsvc.zoom import ZoomClient
@@ -30,7 +31,7 @@ class Services:
     @cached_property
     def db(self) -> Database:
         """The database (schema not checked here: see :meth:`Database.require_schema`)."""
-        return Database(self.config.database.url)
+        return Database(self.config.database.url, audit_key=self.config.audit.key)
 
     @cached_property
     def client(self) -> ZoomClient:
@@ -51,3 +52,8 @@ class Services:
     def intake(self) -> Intake:
         """Provisioning followed by the draft letter."""
         return Intake(self.provisioner, self.letters)
+
+    @cached_property
+    def webhook_refusals(self) -> RefusalCounter:
+        """Calls to Zoom's webhook refused before the database (unsigned, forged, replayed)."""
+        return RefusalCounter()

@@ -8,6 +8,7 @@ The steps and their time limits follow DESIGN.md §2 (SOP steps 4–10).
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -142,12 +143,30 @@ def within_sla(step: Step, elapsed: timedelta) -> bool | None:
 GENESIS_HASH = "0" * 64
 
 
-def chain_hash(previous: str, event: Mapping[str, object]) -> str:
-    """The audit chain link: SHA-256 over the previous hash and the event's canonical JSON.
+# How an event's hash was made (``audit_events.chain``).
+CHAIN_PLAIN = 1  # SHA-256: the events written before migration 0007
+CHAIN_KEYED = 2  # HMAC-SHA256 under the audit key, which is not in the database
 
-    Changing, inserting or deleting any earlier event changes every later hash, so
-    ``zoomsvc audit verify`` can tell the trail was touched.
-    """
+
+def _link(previous: str, event: Mapping[str, object]) -> bytes:
     canonical = json.dumps(event, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
                            default=str)
-    return hashlib.sha256(f"{previous}\n{canonical}".encode()).hexdigest()
+    return f"{previous}\n{canonical}".encode()
+
+
+def chain_hash(previous: str, event: Mapping[str, object]) -> str:
+    """The old, unkeyed audit chain link: SHA-256 over the previous hash and the event's
+    canonical JSON. Anyone who can write the table can recompute it; kept to verify the
+    events written before the chain was keyed."""
+    return hashlib.sha256(_link(previous, event)).hexdigest()
+
+
+def keyed_chain_hash(key: str, previous: str, event: Mapping[str, object]) -> str:
+    """The audit chain link: HMAC-SHA256 under ``key`` over the previous hash and the event's
+    canonical JSON.
+
+    Changing, inserting or deleting any earlier event changes every later hash, and without
+    the key nobody can compute the new ones, so ``zoomsvc audit verify`` can tell the trail was
+    touched even when the hashes were recomputed.
+    """
+    return hmac.new(key.encode(), _link(previous, event), hashlib.sha256).hexdigest()

@@ -21,6 +21,7 @@ from zoomsvc.lifecycle.cleanup import DEFAULT_WORKERS, ItemResult, Plan
 from zoomsvc.lifecycle.reconcile import Change, ReconcileSummary
 from zoomsvc.provisioning.service import utc_now
 from zoomsvc.store import lifecycle_records as lrec
+from zoomsvc.store import records
 
 DURATION = re.compile(r"(\d+)\s*([dhms])")
 UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
@@ -108,7 +109,11 @@ def cleanup(app: AppContext, dry_run: bool, grace: timedelta, limit: int | None,
             click.echo(f"Berhenti: {exc}", err=True)
             echo_json(cleaner.summary.as_dict())
             raise click.exceptions.Exit(1) from exc
-    echo_json(summary.as_dict())
+    # The head of the audit chain lands in the job's log, off the database: a later
+    # 'zoomsvc audit verify --head' tells whether events were removed after it.
+    with app.db.session() as session:
+        head = records.chain_head(session)
+    echo_json({**summary.as_dict(), "audit_head": head})
     if summary.failed:
         click.echo(f"{summary.failed} rapat gagal dihapus (alasannya di log di atas); "
                    "jalankan lagi nanti", err=True)

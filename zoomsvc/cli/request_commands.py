@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ from zoomsvc.intake import Intake
 from zoomsvc.provisioning import ProvisioningFailed
 from zoomsvc.store import records
 from zoomsvc.store.models import AuditEvent
+
+HEAD_PATTERN = re.compile(r"[0-9a-f]{64}")
 
 
 class BadInput(click.ClickException):
@@ -70,21 +73,37 @@ def submit_request(intake: Intake, data: object, actor: str,
     return output
 
 
+class BadOption(click.ClickException):
+    """An option with an unusable value: exit code 2, one line naming it."""
+
+    exit_code = 2
+
+
 @click.group("audit")
 def audit() -> None:
     """Jejak audit (berantai hash) setiap permohonan."""
 
 
 @audit.command("verify")
+@click.option("--head", "earlier_head", metavar="HASH",
+              help="Kepala rantai yang dicatat sebelumnya (mis. dari log pekerjaan harian): "
+                   "harus masih ada dalam rantai.")
 @pass_app
-def audit_verify(app: AppContext) -> None:
+def audit_verify(app: AppContext, earlier_head: str | None) -> None:
     """Periksa bahwa tidak ada peristiwa audit yang diubah, dihapus atau disisipkan."""
-    count, head = 0, None
+    if earlier_head is not None:
+        earlier_head = earlier_head.strip().lower()
+        if not HEAD_PATTERN.fullmatch(earlier_head):
+            raise BadOption("--head harus hash berupa 64 karakter heksadesimal, seperti "
+                            "'head' keluaran 'zoomsvc audit verify'")
+    count, head, head_seq = 0, None, None
 
     def counted() -> Iterator[AuditEvent]:
-        nonlocal count, head
+        nonlocal count, head, head_seq
         for event in records.all_events(session):
             count, head = count + 1, event.hash
+            if event.hash == earlier_head:
+                head_seq = event.seq
             yield event
 
     with app.db.session() as session:
@@ -93,4 +112,11 @@ def audit_verify(app: AppContext) -> None:
         for item in breaks:
             click.echo(f"peristiwa #{item.seq}: {item.problem}", err=True)
         raise Failure(f"jejak audit rusak di {len(breaks)} tempat dari {count} peristiwa")
-    click.echo(json.dumps({"events": count, "intact": True, "head": head}))
+    report: dict[str, Any] = {"events": count, "intact": True, "head": head}
+    if earlier_head is not None:
+        if head_seq is None:
+            raise Failure(f"kepala rantai {earlier_head[:16]}… yang dicatat sebelumnya tidak ada "
+                          "lagi dalam jejak audit: peristiwa sesudahnya telah dihapus atau "
+                          "rantai ditulis ulang")
+        report["since_head"] = count - head_seq  # events appended after it
+    click.echo(json.dumps(report))

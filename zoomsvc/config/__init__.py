@@ -4,6 +4,7 @@ from zoomsvc.config.fields import ConfigError
 from zoomsvc.config.load import build_config, demo_document, load_config
 from zoomsvc.config.model import (
     AgencySettings,
+    AuditSettings,
     CalendarSettings,
     Config,
     DatabaseSettings,
@@ -20,6 +21,7 @@ from zoomsvc.config.model import (
 
 __all__ = [
     "AgencySettings",
+    "AuditSettings",
     "CalendarSettings",
     "Config",
     "ConfigError",

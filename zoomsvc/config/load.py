@@ -18,6 +18,7 @@ from typing import Any
 from zoomsvc.config.fields import ConfigError, build_dataclass, reject_unknown, section
 from zoomsvc.config.model import AgencySettings, Config, DatabaseSettings
 from zoomsvc.config.sections import (
+    build_audit,
     build_calendar,
     build_letters,
     build_opd,
@@ -37,7 +38,11 @@ SECRET_KEYS = (
     "zoom.webhook_secret_token",
     "smtp.password",
     "web.secret_key",
+    "audit.key",
 )
+# The audit key of the built-in demo and of tests: public, so it protects nothing. A real
+# configuration must carry its own ([audit] key or ZOOMSVC_AUDIT_KEY).
+DEMO_AUDIT_KEY = "DEMO-ONLY-audit-key-not-secret-never-use-in-production"
 # Ports and credentials of the built-in demo; the sandbox accepts exactly these.
 DEMO_SANDBOX_URL = "http://127.0.0.1:9901"
 DEMO_CREDENTIALS = {
@@ -97,6 +102,7 @@ def demo_document(sandbox_url: str = DEMO_SANDBOX_URL) -> dict[str, Any]:
                     "tembusan": ["Wali Kota Tarakan (sebagai laporan)",
                                  "Kepala Bidang Aplikasi dan Informatika"],
                     "verify_base_url": "http://127.0.0.1:8000/verifikasi"},
+        "audit": {"key": DEMO_AUDIT_KEY},
         # A fictional official: the demo must not print a real person's name.
         "signer": {"name": "CONTOH NAMA PEJABAT, S.Kom., M.Si.",
                    "pangkat": "Pembina Utama Muda (IV/c)", "nip": "197503122000031004"},
@@ -107,7 +113,7 @@ def build_config(document: Mapping[str, Any], env: Mapping[str, str], source: st
     """Turn a parsed TOML document plus environment secrets into a validated :class:`Config`."""
     document = _with_env_secrets(document, env)
     reject_unknown(document, {"zoom", "agency", "calendar", "database", "letters", "signer",
-                              "smtp", "web", "opd"}, "")
+                              "smtp", "web", "audit", "opd"}, "")
     agency = build_dataclass(AgencySettings, section(document, "agency"), "agency")
     check_zone("agency.timezone", agency.timezone)
     database = build_dataclass(DatabaseSettings, section(document, "database"), "database")
@@ -122,6 +128,7 @@ def build_config(document: Mapping[str, Any], env: Mapping[str, str], source: st
         signer=build_signer(section(document, "signer")),
         smtp=build_smtp(section(document, "smtp")),
         web=build_web(section(document, "web")),
+        audit=build_audit(section(document, "audit")),
         opd=build_opd(document.get("opd", [])),
         source=source,
     )

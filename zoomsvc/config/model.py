@@ -232,6 +232,14 @@ class WebSettings:
 
 
 @dataclass(frozen=True)
+class AuditSettings:
+    """The audit trail: ``key`` signs every event's chain link (HMAC-SHA256). It must live
+    outside the database, so that whoever can rewrite the table cannot recompute the chain."""
+
+    key: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration; ``source`` says where it came from (a path or ``built-in demo``)."""
 
@@ -243,5 +251,6 @@ class Config:
     signer: Signer = field(default_factory=Signer)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     web: WebSettings = field(default_factory=WebSettings)
+    audit: AuditSettings = field(default_factory=AuditSettings)
     opd: tuple[Opd, ...] = ()
     source: str = "built-in demo"

@@ -12,6 +12,7 @@ from zoomsvc.config.fields import ConfigError, build_dataclass, section
 from zoomsvc.config.model import (
     PLAN_CONCURRENCY,
     PLAN_RATE_LIMITS,
+    AuditSettings,
     CalendarSettings,
     Host,
     LetterSettings,
@@ -266,3 +267,16 @@ def build_web(raw: Mapping[str, Any]) -> WebSettings:
     if not web.base_url.startswith(("http://", "https://")):
         raise ConfigError("web.base_url", "harus URL http(s)://")
     return web
+
+
+MIN_AUDIT_KEY_LENGTH = 32
+
+
+def build_audit(raw: Mapping[str, Any]) -> AuditSettings:
+    """The ``[audit]`` section: the key of the audit chain is required."""
+    audit = build_dataclass(AuditSettings, raw, "audit")
+    if len(audit.key.strip()) < MIN_AUDIT_KEY_LENGTH:
+        raise ConfigError("audit.key", f"wajib diisi, minimal {MIN_AUDIT_KEY_LENGTH} karakter "
+                          "acak (atau ZOOMSVC_AUDIT_KEY / ZOOMSVC_AUDIT_KEY_FILE); simpan di "
+                          "luar basis data dan jangan diganti setelah dipakai")
+    return audit

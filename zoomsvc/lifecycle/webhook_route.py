@@ -15,6 +15,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from zoomsvc.config import Config
 from zoomsvc.lifecycle.drift import PoolFacts
+from zoomsvc.lifecycle.refusals import RefusalCounter
 from zoomsvc.lifecycle.webhooks import MAX_BODY_BYTES, handle_webhook
 from zoomsvc.store import Database
 
@@ -34,6 +35,10 @@ class WebhookServices(Protocol):
     def clock(self) -> Callable[[], datetime]:
         """The service's clock (aware UTC)."""
 
+    @property
+    def webhook_refusals(self) -> RefusalCounter:
+        """Where calls refused before the database are counted."""
+
 
 def webhook_blueprint(get_services: Callable[[], WebhookServices]) -> Blueprint:
     """A blueprint serving ``POST /zoom/webhook``; exempt it from CSRF when registering it."""
@@ -41,14 +46,16 @@ def webhook_blueprint(get_services: Callable[[], WebhookServices]) -> Blueprint:
 
     @blueprint.post("/zoom/webhook")
     def zoom_webhook() -> tuple[Response, int]:
-        if (request.content_length or 0) > MAX_BODY_BYTES:
-            return jsonify({"error": "badan permintaan terlalu besar"}), 413
         services = get_services()
+        if (request.content_length or 0) > MAX_BODY_BYTES:
+            services.webhook_refusals.refuse("too_large", request.remote_addr or "")
+            return jsonify({"error": "badan permintaan terlalu besar"}), 413
         config = services.config
         status, body = handle_webhook(
             request.get_data(cache=False), dict(request.headers.items()),
             secret=config.zoom.webhook_secret_token, db=services.db, clock=services.clock,
-            facts=PoolFacts.from_config(config), remote=request.remote_addr or "")
+            facts=PoolFacts.from_config(config), remote=request.remote_addr or "",
+            refusals=services.webhook_refusals)
         return jsonify(body), status
 
     return blueprint

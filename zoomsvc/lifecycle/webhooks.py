@@ -10,7 +10,9 @@ Order of checks, each answered without touching Zoom (Zoom wants an answer withi
    with the challenge (it is signed too, so it is verified first);
 4. a meeting event is applied once per (event, event_ts, object.id) and never over newer state.
 
-Every call is recorded in ``webhook_events``, refused ones too (who tried, and why refused).
+Calls refused at steps 1–2 are not Zoom's: anyone can send them, so they are only counted
+(:class:`~.refusals.RefusalCounter`), never written to the database. Every signed call is
+recorded in ``webhook_events``, refused ones too (malformed, out of range).
 """
 
 from __future__ import annotations
@@ -26,7 +28,14 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from zoomsvc.lifecycle.drift import PoolFacts
-from zoomsvc.lifecycle.zoom_events import HANDLED_EVENTS, BadEvent, ZoomEvent, apply_event
+from zoomsvc.lifecycle.refusals import RefusalCounter
+from zoomsvc.lifecycle.zoom_events import (
+    HANDLED_EVENTS,
+    BadEvent,
+    ZoomEvent,
+    apply_event,
+    clean_text,
+)
 from zoomsvc.provisioning.service import utc_now
 from zoomsvc.store import Database
 from zoomsvc.store import lifecycle_records as lrec
@@ -76,28 +85,35 @@ def signature_problem(raw_body: bytes, headers: Mapping[str, str], secret: str,
 
 def handle_webhook(raw_body: bytes, headers: Mapping[str, str], *, secret: str, db: Database,
                    clock: Callable[[], datetime] = utc_now, facts: PoolFacts | None = None,
-                   remote: str = "") -> Answer:
-    """Verify and apply one call to the webhook; (HTTP status, JSON body) to answer with."""
+                   remote: str = "", refusals: RefusalCounter | None = None) -> Answer:
+    """Verify and apply one call to the webhook; (HTTP status, JSON body) to answer with.
+
+    A call that is not provably Zoom's is answered and counted in ``refusals`` without touching
+    the database.
+    """
     now = clock()
     lower = {str(k).lower(): str(v) for k, v in headers.items()}
-    attempt = _Attempt(db, now, remote)
+    counter = refusals if refusals is not None else RefusalCounter()
     if not secret:
         log.error("webhook refused: zoom.webhook_secret_token is not configured")
-        return attempt.refuse(503, "not_configured", "zoom.webhook_secret_token belum diisi")
+        counter.refuse("not_configured", remote)
+        return 503, {"error": "zoom.webhook_secret_token belum diisi"}
     if len(raw_body) > MAX_BODY_BYTES:
-        return attempt.refuse(413, "too_large", f"badan permintaan {len(raw_body)} bita")
+        counter.refuse("too_large", remote)
+        return 413, {"error": f"badan permintaan {len(raw_body)} bita"}
     problem = signature_problem(raw_body, lower, secret, now)
     if problem is not None:
-        log.warning("webhook refused from %s: %s", remote or "-", problem[1])
-        return attempt.refuse(401, *problem)
+        counter.refuse(problem[0], remote)
+        return 401, {"error": problem[1]}
+    attempt = _Attempt(db, now, remote)
     try:
         data = json.loads(raw_body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return attempt.refuse(400, "malformed", "bukan JSON")
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return attempt.refuse(400, "malformed", "bukan JSON (atau bersarang terlalu dalam)")
     name = data.get("event") if isinstance(data, dict) else None
     if not isinstance(name, str) or not name:
         return attempt.refuse(400, "malformed", "tidak ada 'event'")
-    attempt.event = name[:80]
+    attempt.event = clean_text(name)[:80]
     if name == URL_VALIDATION:
         return _url_validation(data, secret, attempt)
     if name not in HANDLED_EVENTS:
@@ -112,7 +128,7 @@ def handle_webhook(raw_body: bytes, headers: Mapping[str, str], *, secret: str, 
 def _url_validation(data: dict[str, Any], secret: str, attempt: _Attempt) -> Answer:
     payload = data.get("payload")
     plain = payload.get("plainToken") if isinstance(payload, dict) else None
-    if not isinstance(plain, str) or not plain or len(plain) > 512:
+    if not isinstance(plain, str) or not plain or len(plain) > 512 or clean_text(plain) != plain:
         return attempt.refuse(400, "malformed", "plainToken tidak ada")
     attempt.record(200, "validation", "")
     return 200, {"plainToken": plain, "encryptedToken": encrypted_token(secret, plain)}

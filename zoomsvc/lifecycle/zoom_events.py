@@ -20,13 +20,32 @@ from zoomsvc.store.models import Meeting
 from zoomsvc.zoom.models import parse_zoom_time
 
 ACTOR = "zoom:webhook"
+# What a real event carries: a time in this century's window (as ms), a BIGINT meeting id, a
+# meeting of at most a month. Anything outside is refused, never stored or computed with.
+YEARS = (2000, 2100)
+TS_RANGE_MS = (int(datetime(YEARS[0], 1, 1, tzinfo=UTC).timestamp() * 1000),
+               int(datetime(YEARS[1], 12, 31, tzinfo=UTC).timestamp() * 1000))
+MAX_ZOOM_ID = 2**63 - 1
+MAX_DURATION_MINUTES = 31 * 24 * 60
 CHANGE_EVENTS = frozenset({"meeting.deleted", "meeting.updated"})
 STATUS_EVENTS = frozenset({"meeting.started", "meeting.ended"})
 HANDLED_EVENTS = CHANGE_EVENTS | STATUS_EVENTS
 
 
 class BadEvent(ValueError):
-    """The envelope lacks what every meeting event carries (event_ts, object.id)."""
+    """The envelope lacks what every meeting event carries (event_ts, object.id), or carries
+    a number or time out of range."""
+
+
+def clean_text(value: str) -> str:
+    """Text without control characters or lone surrogates, which no column may hold."""
+    return "".join(c for c in value if c.isprintable() or c == " ")
+
+
+def _bounded_time(obj: Mapping[str, Any], name: str) -> None:
+    moment = parse_zoom_time(obj.get(name))
+    if moment is not None and not YEARS[0] <= moment.year <= YEARS[1]:
+        raise BadEvent(f"payload.object.{name} di luar rentang tahun {YEARS[0]}–{YEARS[1]}")
 
 
 @dataclass(frozen=True)
@@ -64,10 +83,19 @@ class ZoomEvent:
             stamp, zoom_id = int(ts), int(str(raw_id).strip())
         except ValueError as exc:
             raise BadEvent("event_ts atau payload.object.id bukan bilangan") from exc
-        if stamp <= 0 or zoom_id <= 0:
-            raise BadEvent("event_ts atau payload.object.id tidak sah")
+        if not TS_RANGE_MS[0] <= stamp <= TS_RANGE_MS[1]:
+            raise BadEvent(f"event_ts di luar rentang (milidetik tahun {YEARS[0]}–{YEARS[1]})")
+        if not 0 < zoom_id <= MAX_ZOOM_ID:
+            raise BadEvent("payload.object.id di luar rentang ID rapat Zoom")
+        for field in ("start_time", "end_time"):
+            _bounded_time(obj, field)
+        duration = obj.get("duration")
+        if isinstance(duration, int) and not isinstance(duration, bool) and (
+                duration > MAX_DURATION_MINUTES):
+            raise BadEvent(f"payload.object.duration lebih dari {MAX_DURATION_MINUTES} menit")
         operator = payload.get("operator") if isinstance(payload, dict) else None
-        return cls(name, stamp, zoom_id, obj, operator if isinstance(operator, str) else "")
+        return cls(name, stamp, zoom_id, obj,
+                   clean_text(operator)[:200] if isinstance(operator, str) else "")
 
 
 def apply_event(session: Session, event: ZoomEvent, meeting: Meeting, *, now: datetime,
@@ -94,7 +122,7 @@ def apply_event(session: Session, event: ZoomEvent, meeting: Meeting, *, now: da
         session, meeting, actor=ACTOR, now=now, facts=facts,
         start=parse_zoom_time(event.obj.get("start_time")),
         duration_minutes=duration if isinstance(duration, int) and duration > 0 else None,
-        topic=topic if isinstance(topic, str) else None)
+        topic=clean_text(topic) if isinstance(topic, str) else None)
     return "applied", "; ".join(changes) or "tidak ada perubahan waktu atau topik"
 
 

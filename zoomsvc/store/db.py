@@ -17,7 +17,10 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from zoomsvc.config.load import DEMO_AUDIT_KEY
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+AUDIT_KEY_INFO = "zoomsvc_audit_key"  # where a session carries the audit chain's key
 ALLOCATION_LOCK_KEY = 0x7A6F6F6D  # "zoom": the advisory lock that serializes allocation
 SCHEMA_TABLES = ("requests", "meetings", "audit_events", "counters", "letters", "downloads",
                  "users", "api_tokens", "job_locks", "webhook_events", "meeting_sync",
@@ -29,10 +32,15 @@ class SchemaMissing(RuntimeError):
 
 
 class Database:
-    """One engine and its session factory; ``allocation()`` gives a serialized transaction."""
+    """One engine and its session factory; ``allocation()`` gives a serialized transaction.
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    ``audit_key`` keys the audit chain of every session (``session.info``); the service passes
+    the configured one, tools and tests that leave it out get the public demo key.
+    """
+
+    def __init__(self, url: str, *, echo: bool = False, audit_key: str = DEMO_AUDIT_KEY) -> None:
         self.url = url
+        self.audit_key = audit_key
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         kwargs: dict[str, Any] = {"echo": echo}
@@ -46,9 +54,10 @@ class Database:
         self.engine: Engine = create_engine(url, **kwargs)
         if self.is_sqlite:
             _configure_sqlite(self.engine)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        info = {AUDIT_KEY_INFO: audit_key}
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False, info=info)
         self._writer = sessionmaker(self.engine.execution_options(zoomsvc_immediate=True),
-                                    expire_on_commit=False)
+                                    expire_on_commit=False, info=info)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -25,7 +25,9 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+
+from zoomsvc.letter_key import letter_key as key_of_letter
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -59,7 +61,8 @@ class Request(Base):
 
     __tablename__ = "requests"
     __table_args__ = (
-        UniqueConstraint("agency", "letter_number", name="uq_request_letter"),
+        # One request per letter of an agency, however the number was typed (0007).
+        UniqueConstraint("agency", "letter_key", name="uq_request_letter_key"),
         # The request list and the portal: filter by agency and/or state, newest meeting first,
         # answered from the index alone (migration 0005).
         Index("ix_requests_agency_state_start", "agency", "state", "start_at"),
@@ -70,7 +73,8 @@ class Request(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     agency: Mapped[str] = mapped_column(String(200), index=True)
-    letter_number: Mapped[str] = mapped_column(String(100))
+    letter_number: Mapped[str] = mapped_column(String(100))  # as typed, for printing
+    letter_key: Mapped[str] = mapped_column(String(220))  # see zoomsvc.letter_key
     letter_date: Mapped[date]
     subject: Mapped[str] = mapped_column(String(300))
     srikandi_agenda: Mapped[str | None] = mapped_column(String(100))
@@ -92,6 +96,12 @@ class Request(Base):
 
     meetings: Mapped[list[Meeting]] = relationship(back_populates="request",
                                                    order_by="Meeting.id")
+
+    @validates("letter_number")
+    def _key_follows_number(self, _name: str, value: str) -> str:
+        # Whoever sets the number (recording, tests, tools) gets the matching key.
+        self.letter_key = key_of_letter(value)
+        return value
 
 
 class Meeting(Base):
@@ -147,6 +157,9 @@ class AuditEvent(Base):
     sla_seconds: Mapped[int | None] = mapped_column(Integer)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # How ``hash`` was computed: 1 plain SHA-256 (events before 0007), 2 HMAC-SHA256 under
+    # the audit key of the configuration.
+    chain: Mapped[int] = mapped_column(Integer, server_default=text("1"))
 
 
 class Letter(Base):

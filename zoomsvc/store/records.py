@@ -6,15 +6,26 @@ Functions that append to the audit chain or allocate a counter must run inside
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from zoomsvc.letter_key import letter_key
+from zoomsvc.store.db import AUDIT_KEY_INFO
 from zoomsvc.store.models import AuditEvent, Counter, Letter, Meeting, Request
-from zoomsvc.workflow import GENESIS_HASH, Role, State, chain_hash, step_for, within_sla
+from zoomsvc.workflow import (
+    CHAIN_KEYED,
+    GENESIS_HASH,
+    Role,
+    State,
+    keyed_chain_hash,
+    step_for,
+    within_sla,
+)
 
 ACTIVE_MEETING = ("intent", "live")
 
@@ -33,9 +44,10 @@ def next_in_sequence(session: Session, name: str, year: int) -> int:
 
 
 def find_request(session: Session, agency: str, letter_number: str) -> Request | None:
-    """The request made for this agency's letter, if it was already submitted."""
+    """The request made for this agency's letter, if it was already submitted, however the
+    number was typed (see :func:`zoomsvc.letter_key.letter_key`)."""
     return session.scalars(select(Request).where(
-        Request.agency == agency, Request.letter_number == letter_number)).one_or_none()
+        Request.agency == agency, Request.letter_key == letter_key(letter_number))).one_or_none()
 
 
 def request_by_code(session: Session, code: str) -> Request | None:
@@ -112,8 +124,8 @@ def append_event(session: Session, request: Request, *, actor: str, role: Role, 
                        from_state=from_state.value if from_state else None,
                        to_state=to_state.value, note=note, sop_step=sop_step,
                        elapsed_seconds=elapsed_seconds, sla_seconds=sla_seconds,
-                       prev_hash=prev_hash, hash="")
-    event.hash = chain_hash(prev_hash, event_fields(event))
+                       prev_hash=prev_hash, hash="", chain=CHAIN_KEYED)
+    event.hash = keyed_chain_hash(audit_key(session), prev_hash, event_fields(event))
     session.add(event)
     session.flush()
     return event
@@ -137,8 +149,22 @@ class ChainBreak:
     problem: str
 
 
-def verify_chain(events: Iterable[AuditEvent]) -> Iterator[ChainBreak]:
-    """Every place where an event was changed, removed or inserted (events in seq order)."""
+def audit_key(session: Session) -> str:
+    """The audit chain's key, carried by every session of :class:`~zoomsvc.store.Database`."""
+    key = session.info.get(AUDIT_KEY_INFO)
+    if not isinstance(key, str) or not key:
+        raise RuntimeError("session without an audit key: open it through Database")
+    return key
+
+
+def verify_chain(events: Iterable[AuditEvent], key: str | None = None
+                 ) -> Iterator[ChainBreak]:
+    """Every place where an event was changed, removed or inserted (events in seq order).
+
+    Each link is an HMAC under ``key`` (by default the key of the session the events were read
+    with). An unkeyed event (plain SHA-256) is a break too: migration 0007 keyed every event
+    whose chain held, so one written without the key since was rewritten.
+    """
     expected_prev, expected_seq = GENESIS_HASH, 1
     for event in events:
         if event.seq != expected_seq:
@@ -146,9 +172,24 @@ def verify_chain(events: Iterable[AuditEvent]) -> Iterator[ChainBreak]:
                              "(peristiwa dihapus atau disisipkan)")
         if event.prev_hash != expected_prev:
             yield ChainBreak(event.seq, "tautan ke peristiwa sebelumnya tidak cocok")
-        if chain_hash(event.prev_hash, event_fields(event)) != event.hash:
-            yield ChainBreak(event.seq, "isi peristiwa berubah setelah dicatat")
+        if event.chain != CHAIN_KEYED:
+            yield ChainBreak(event.seq, "peristiwa tidak ditandai dengan kunci audit "
+                             "(ditulis ulang, atau rusak sebelum rantai diberi kunci)")
+        else:
+            session = object_session(event)
+            link_key = key if key is not None else audit_key(session) if session else ""
+            if not hmac.compare_digest(
+                    keyed_chain_hash(link_key, event.prev_hash, event_fields(event)),
+                    event.hash):
+                yield ChainBreak(event.seq, "isi peristiwa berubah setelah dicatat (atau "
+                                 "kunci audit berbeda)")
         expected_prev, expected_seq = event.hash, event.seq + 1
+
+
+def chain_head(session: Session) -> str | None:
+    """The hash of the newest audit event (None while the trail is empty)."""
+    return session.scalars(select(AuditEvent.hash).order_by(AuditEvent.seq.desc())
+                           .limit(1)).one_or_none()
 
 
 def all_events(session: Session) -> Iterator[AuditEvent]:

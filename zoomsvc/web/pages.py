@@ -21,6 +21,7 @@ from zoomsvc.uploads import UploadRefused, check_pdf
 from zoomsvc.web.auth import STAFF_ROLES, current_user, require_roles
 from zoomsvc.web.context import agency_zone, services
 from zoomsvc.web.forms import ActionForm, RequestForm, ReviewForm, SignForm
+from zoomsvc.web.opd_timeline import opd_timeline
 from zoomsvc.web.sla import sla_status
 from zoomsvc.workflow import STATE_LABELS, Role, State, allowed_targets
 
@@ -47,7 +48,8 @@ def dashboard() -> ResponseReturnValue:
             per_page=20, soonest_first=True, count=False)
         rows = [(r, sla_status(r.state, r.state_since, now)) for r in waiting]
     return render_template("dashboard.html", counts=counts, labels=STATE_LABELS, rows=rows,
-                           flags=flags, action=ActionForm())
+                           flags=flags, action=ActionForm(),
+                           webhook_refused=svc.webhook_refusals.total)
 
 
 @bp.get("/permohonan")
@@ -186,6 +188,8 @@ def detail(code: str) -> ResponseReturnValue:
         if found is None or (user.role == Role.OPD and found.agency != user.agency):
             abort(404)
         events = listing.timeline(session, found.id)
+        # The agency reads its own wording of each event, never the staff's notes.
+        opd_events = opd_timeline(events) if user.role == Role.OPD else []
         flags = lifecycle_records.open_attention(session, found.id)
         letters = listing.letters_of(session, found.id)
         meeting = next((m for m in found.meetings if m.status == "live"), None)
@@ -193,7 +197,8 @@ def detail(code: str) -> ResponseReturnValue:
         alternatives = alternatives_from_row(found) if found.full_reason else ()
         targets = allowed_targets(State(found.state), user.role)
         return render_template(
-            "request_detail.html", req=found, events=events, letter=letters[0] if letters
+            "request_detail.html", req=found, events=events if user.role != Role.OPD else [],
+            opd_events=opd_events, letter=letters[0] if letters
             else None, letters=letters, meeting=meeting, hosts=hosts, alternatives=alternatives,
             targets=targets, State=State, Role=Role, action=ActionForm(), review=ReviewForm(),
             flags=flags if user.role in STAFF_ROLES else [],
