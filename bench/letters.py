@@ -8,28 +8,20 @@ without a verification URL to show the template work alone, since the QR code (s
 same on both paths. Figures only: nothing here asserts on time.
 """
 
-# Running this script puts bench/ first on sys.path, where bench/calendar.py would shadow the
-# stdlib module ``calendar`` (imported by http.cookiejar, email...). Drop bench/ first.
-import os
-import sys
+import argparse
+import time
+from collections.abc import Callable
+from dataclasses import replace
 
-_HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
-
-import argparse  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from dataclasses import replace  # noqa: E402
-
-from zoomsvc.letters.context import LetterData  # noqa: E402
-from zoomsvc.letters.render import (  # noqa: E402
+from zoomsvc.letters.context import LetterData
+from zoomsvc.letters.render import (
     TEMPLATE_FULL,
     TEMPLATE_SCHEDULED,
     LetterRenderer,
     packaged_template,
     render_plain,
 )
-from zoomsvc.letters.sample import sample_full_letter, sample_letter  # noqa: E402
+from zoomsvc.letters.sample import sample_full_letter, sample_letter
 
 Job = tuple[str, LetterData]
 
