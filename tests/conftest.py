@@ -61,6 +61,8 @@ def sandbox() -> Iterator[SandboxServer]:
 
 
 def _postgres_schema_url(base: str) -> Iterator[str]:
+    pytest.importorskip("psycopg", reason=f"{PG_URL_ENV} is set but the postgres extra (psycopg) "
+                        "is not installed: pip install -e '.[test,postgres]'")
     schema = f"t_{uuid.uuid4().hex[:12]}"
     engine = create_engine(base)
     with engine.begin() as connection:
