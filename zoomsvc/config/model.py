@@ -222,6 +222,7 @@ class WebSettings:
     login_lockout_minutes: int = 15
     max_upload_mb: int = 10
     page_size: int = 50
+    password_hash: str = "scrypt"  # noqa: S105 - the hashing method, not a password
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import wraps
+from functools import cache, wraps
 from typing import Any, TypeVar, cast
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
@@ -31,8 +31,6 @@ bp = Blueprint("auth", __name__)
 F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
 STAFF_ROLES = (Role.STAF, Role.SUBKOORDINATOR, Role.KABID, Role.KADIS, Role.ADMIN)
 ADDRESS_LIMIT = 20  # sign-in attempts per address per minute
-# Compared against when the user name is unknown, so both paths take the same time.
-_DUMMY_HASH = generate_password_hash("zoomsvc-no-such-user")
 FAILED_LOGIN = ("Nama pengguna atau kata sandi salah, atau akun sedang dikunci sementara karena "
                 "terlalu banyak percobaan gagal.")
 
@@ -77,9 +75,16 @@ class AddressThrottle:
 throttle = AddressThrottle(ADDRESS_LIMIT)
 
 
-def hash_password(password: str) -> str:
-    """A salted, slow hash of a password (werkzeug's scrypt)."""
-    return generate_password_hash(password)
+def hash_password(password: str, method: str = "scrypt") -> str:
+    """A salted, slow hash of a password; ``method`` is ``web.password_hash`` (werkzeug's
+    method string: scrypt in production)."""
+    return generate_password_hash(password, method=method)
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    # Compared against when the user name is unknown, so both paths take the same time.
+    return hash_password("zoomsvc-no-such-user", method)
 
 
 def current_user() -> CurrentUser | None:
@@ -142,8 +147,8 @@ def login() -> ResponseReturnValue:
         now = svc.clock()
         with svc.db.session() as db_session:
             row = accounts.find_user(db_session, form.username.data or "")
-            good = check_password_hash(row.password_hash if row else _DUMMY_HASH,
-                                       form.password.data or "")
+            stored = row.password_hash if row else _dummy_hash(svc.config.web.password_hash)
+            good = check_password_hash(stored, form.password.data or "")
             locked = row is not None and row.locked_until is not None and row.locked_until > now
             if row is None or not good or not row.active or locked:
                 throttle.failed(address)
