@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from conftest import Clock
+from db_support import migrate_from_template
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -26,7 +27,6 @@ from werkzeug.test import TestResponse
 from zoomsvc.config import Config, build_config, demo_document
 from zoomsvc.services import Services
 from zoomsvc.store import Database, accounts, listing
-from zoomsvc.store.migrate import upgrade
 from zoomsvc.tokens import issue_api_token
 from zoomsvc.web import auth, create_app
 from zoomsvc.workflow import Role
@@ -34,6 +34,9 @@ from zoomsvc.zoom.sandbox import SandboxServer
 
 PASSWORD = "sandi-uji-yang-cukup-panjang"
 SECRET_KEY = "kunci-rahasia-uji-" + "x" * 50  # 64+ bytes: long enough even for HS512
+# Cheap on purpose: scrypt (production's) costs a quarter second per sign-in; the method is
+# configuration, so the sign-in code under test is the same.
+TEST_PASSWORD_HASH = "pbkdf2:sha256:1000"
 AGENCY_A = "Dinas Kesehatan"
 AGENCY_B = "Dinas Pendidikan"
 OPD = [
@@ -176,7 +179,7 @@ class WebEnv:
         return browser
 
     def signed_in(self, key: str | None) -> Browser:
-        """Like :meth:`as_role`, but reused across calls (cheaper: scrypt is slow on purpose)."""
+        """Like :meth:`as_role`, but reused across calls."""
         name = key or "-"
         if name not in self._sessions:
             self._sessions[name] = self.as_role(key)
@@ -236,16 +239,16 @@ def web_document(sandbox_url: str, db_url: str, tmp_path: Path, *,
     document["zoom"].update(zoom or {})
     document["database"] = {"url": db_url}
     document["web"] = {"secret_key": SECRET_KEY, "base_url": "http://zoom.test",
-                       **(web or {})}
+                       "password_hash": TEST_PASSWORD_HASH, **(web or {})}
     document["letters"] = {**document["letters"], "output_dir": str(tmp_path / "letters"),
                            "files_dir": str(tmp_path / "files"), **(letters or {})}
     document["opd"] = [dict(entry) for entry in OPD]
     return document
 
 
-def add_accounts(db: Database, clock: Clock) -> None:
-    """One account per role, all with :data:`PASSWORD`."""
-    password_hash = auth.hash_password(PASSWORD)
+def add_accounts(db: Database, clock: Clock, method: str = "scrypt") -> None:
+    """One account per role, all with :data:`PASSWORD` hashed by ``method``."""
+    password_hash = auth.hash_password(PASSWORD, method)
     with db.session() as session:
         for account in ACCOUNTS.values():
             accounts.add_user(session, username=account.username, full_name=account.full_name,
@@ -258,9 +261,9 @@ def web_environment(document: dict[str, Any], sandbox: SandboxServer, clock: Clo
                     tmp_path: Path) -> Iterator[WebEnv]:
     """Build the app of ``document`` with a migrated database and the accounts."""
     config = build_config(document, {}, source="test")
+    migrate_from_template(config.database.url)
     services = Services(config, clock=clock)
-    upgrade(services.db)
-    add_accounts(services.db, clock)
+    add_accounts(services.db, clock, config.web.password_hash)
     app = create_app(services=services)
     # The per-address sign-in limit lives in the module; each app under test starts afresh.
     with pytest.MonkeyPatch.context() as patch:
