@@ -22,7 +22,8 @@ from conftest import Clock
 from db_support import migrate_from_template
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import TestResponse, encode_multipart
 
 from zoomsvc.config import Config, build_config, demo_document
 from zoomsvc.services import Services
@@ -139,6 +140,14 @@ class Browser:
         fields = dict(data or {})
         if csrf and "csrf_token" not in fields:
             fields["csrf_token"] = self.csrf(form_page or "/masuk")
+        if any(isinstance(value, tuple) for value in fields.values()):
+            # Encoded here, in memory: werkzeug's test client spools a body over 500 KB to a
+            # temporary file it never closes (a ResourceWarning once the test is over).
+            boundary, body = encode_multipart({
+                name: FileStorage(value[0], filename=value[1]) if isinstance(value, tuple)
+                else value for name, value in fields.items()})
+            kwargs["content_type"] = f"multipart/form-data; boundary={boundary}"
+            return self.client.post(url, data=body, **kwargs)
         return self.client.post(url, data=fields, **kwargs)
 
     def login(self, username: str, password: str = PASSWORD, *, next_url: str | None = None
