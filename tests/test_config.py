@@ -134,7 +134,7 @@ def test_an_invalid_value_fails_with_one_line_naming_the_key(change: dict[str, A
 
 
 @pytest.mark.parametrize("method", ["scrypt", "scrypt:16384:8:1", "pbkdf2:sha256:1000",
-                                    "pbkdf2:sha512"])
+                                    "pbkdf2:sha512:1000"])
 def test_the_password_hash_method_is_one_werkzeug_knows(method: str) -> None:
     document = example()
     document["web"] = {**document["web"], "password_hash": method}

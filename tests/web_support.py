@@ -125,7 +125,8 @@ class Browser:
         self.client = client
 
     def get(self, url: str, **kwargs: Any) -> TestResponse:
-        """GET a page."""
+        """GET a page, read whole (so a file the app sends, e.g. a static one, is closed)."""
+        kwargs.setdefault("buffered", True)
         return self.client.get(url, **kwargs)
 
     def csrf(self, page: str = "/masuk") -> str:
