@@ -20,31 +20,22 @@ It prints figures only; it asserts nothing about timing.
 
 from __future__ import annotations
 
-# bench/ holds a calendar.py, and running a script from bench/ puts that folder first on sys.path,
-# so the stdlib's ``import calendar`` (via email, used by requests) would load it. Drop bench/
-# from the path before importing anything else.
-import os
-import sys
+import argparse
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
-_HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
+import requests
 
-import argparse  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from datetime import UTC, date, datetime, timedelta  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
-
-import requests  # noqa: E402
-
-from zoomsvc.config import Config, build_config, demo_document  # noqa: E402
-from zoomsvc.lifecycle import Cleaner  # noqa: E402
-from zoomsvc.store import Database  # noqa: E402
-from zoomsvc.store.migrate import upgrade  # noqa: E402
-from zoomsvc.store.models import Meeting, Request  # noqa: E402
-from zoomsvc.zoom import ZoomClient  # noqa: E402
-from zoomsvc.zoom.sandbox import SandboxOptions, SandboxServer  # noqa: E402
+from zoomsvc.config import Config, build_config, demo_document
+from zoomsvc.lifecycle import Cleaner
+from zoomsvc.store import Database
+from zoomsvc.store.migrate import upgrade
+from zoomsvc.store.models import Meeting, Request
+from zoomsvc.zoom import ZoomClient
+from zoomsvc.zoom.sandbox import SandboxOptions, SandboxServer
 
 RAISED = 1000.0  # medium and heavy: not what is measured here
 HOSTS = ("zoom1@kominfo.tarakankota.go.id", "zoom2@kominfo.tarakankota.go.id")

@@ -14,32 +14,25 @@ DOCX rendering is timed on its own as well, through the letters' public renderer
 (median, p95, max, failures): nothing here asserts on time.
 """
 
-# Running this script puts bench/ first on sys.path, where bench/calendar.py would shadow the
-# stdlib module ``calendar`` (imported by http.cookiejar, email...). Drop bench/ first.
+import argparse
 import os
-import sys
+import signal
+import statistics
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
-_HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
-
-import argparse  # noqa: E402
-import signal  # noqa: E402
-import statistics  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from dataclasses import dataclass, field, replace  # noqa: E402
-
-from zoomsvc.letters import (  # noqa: E402
+from zoomsvc.letters import (
     TEMPLATE_FULL,
     TEMPLATE_SCHEDULED,
     LetterData,
     LetterRenderer,
     packaged_template,
 )
-from zoomsvc.letters.converter import PdfConverter  # noqa: E402
-from zoomsvc.letters.pdf import PdfUnavailable, oneshot_pdf  # noqa: E402
-from zoomsvc.letters.sample import sample_full_letter, sample_letter  # noqa: E402
+from zoomsvc.letters.converter import PdfConverter
+from zoomsvc.letters.pdf import PdfUnavailable, oneshot_pdf
+from zoomsvc.letters.sample import sample_full_letter, sample_letter
 
 TIMEOUT_SECONDS = 120.0
 Job = tuple[str, LetterData]

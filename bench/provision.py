@@ -17,33 +17,24 @@ It prints figures only; it asserts nothing about timing.
 
 from __future__ import annotations
 
-# bench/ holds a calendar.py, and running a script from bench/ puts that folder first on sys.path,
-# so the stdlib's ``import calendar`` (via email, used by requests) would load it. Drop bench/
-# from the path before importing anything else.
-import os
-import sys
+import argparse
+import statistics
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
-_HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
+import requests
 
-import argparse  # noqa: E402
-import statistics  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from collections import Counter  # noqa: E402
-from datetime import UTC, date, datetime, timedelta  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
-from zoneinfo import ZoneInfo  # noqa: E402
-
-import requests  # noqa: E402
-
-from zoomsvc.config import Config, build_config, demo_document  # noqa: E402
-from zoomsvc.provisioning import Provisioner  # noqa: E402
-from zoomsvc.store import Database  # noqa: E402
-from zoomsvc.store.migrate import upgrade  # noqa: E402
-from zoomsvc.zoom import NewMeeting, ZoomClient  # noqa: E402
-from zoomsvc.zoom.sandbox import SandboxOptions, SandboxServer  # noqa: E402
+from zoomsvc.config import Config, build_config, demo_document
+from zoomsvc.provisioning import Provisioner
+from zoomsvc.store import Database
+from zoomsvc.store.migrate import upgrade
+from zoomsvc.zoom import NewMeeting, ZoomClient
+from zoomsvc.zoom.sandbox import SandboxOptions, SandboxServer
 
 WITA = ZoneInfo("Asia/Makassar")
 NOW = datetime(2027, 1, 4, 6, 0, tzinfo=WITA)  # a Monday, before service hours

@@ -27,45 +27,37 @@ interpreter's (the GIL) — more clients than that want more worker processes (g
 
 from __future__ import annotations
 
-# bench/ holds a calendar.py, and running a script from bench/ puts that folder first on sys.path,
-# so the stdlib's ``import calendar`` (via email, used by requests) would load it. Drop bench/
-# from the path before importing anything else.
+import argparse
+import hashlib
+import html
+import logging
+import multiprocessing
 import os
-import sys
+import random
+import re
+import statistics
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock_time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
-_HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
+import requests
+from sqlalchemy import func, insert, select
 
-import argparse  # noqa: E402
-import hashlib  # noqa: E402
-import html  # noqa: E402
-import logging  # noqa: E402
-import multiprocessing  # noqa: E402
-import random  # noqa: E402
-import re  # noqa: E402
-import statistics  # noqa: E402
-import tempfile  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-from collections import defaultdict  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
-from datetime import UTC, datetime, timedelta  # noqa: E402
-from datetime import time as clock_time  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
-from urllib.parse import urlencode  # noqa: E402
-from zoneinfo import ZoneInfo  # noqa: E402
-
-import requests  # noqa: E402
-from sqlalchemy import func, insert, select  # noqa: E402
-
-from zoomsvc.config import Config, build_config, demo_document  # noqa: E402
-from zoomsvc.services import Services  # noqa: E402
-from zoomsvc.store import Database, accounts  # noqa: E402
-from zoomsvc.store.migrate import upgrade  # noqa: E402
-from zoomsvc.store.models import AuditEvent, Letter, Meeting, Request  # noqa: E402
-from zoomsvc.web import create_app  # noqa: E402
-from zoomsvc.web.auth import hash_password  # noqa: E402
+from zoomsvc.config import Config, build_config, demo_document
+from zoomsvc.services import Services
+from zoomsvc.store import Database, accounts
+from zoomsvc.store.migrate import upgrade
+from zoomsvc.store.models import AuditEvent, Letter, Meeting, Request
+from zoomsvc.web import create_app
+from zoomsvc.web.auth import hash_password
 
 WITA = ZoneInfo("Asia/Makassar")
 PASSWORD = "sandi-benchmark-panjang"  # noqa: S105 - a throwaway account

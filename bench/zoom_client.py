@@ -16,30 +16,21 @@ least 0.9 of the limit and no 429 reaching callers.
 
 from __future__ import annotations
 
-# bench/ holds a calendar.py, and running a script from bench/ puts that folder first on sys.path,
-# so the stdlib's ``import calendar`` (via email, used by requests) would load it. Drop bench/
-# from the path before importing anything else.
-import os
-import sys
+import argparse
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-_HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
+import requests
 
-import argparse  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-from collections import Counter  # noqa: E402
-from concurrent.futures import ThreadPoolExecutor  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from datetime import UTC, datetime, timedelta  # noqa: E402
-from typing import Any  # noqa: E402
-
-import requests  # noqa: E402
-
-from zoomsvc.config import build_config, demo_document  # noqa: E402
-from zoomsvc.zoom import ZoomClient, ZoomError  # noqa: E402
-from zoomsvc.zoom.pacing import HEADROOM  # noqa: E402
-from zoomsvc.zoom.sandbox import SandboxOptions, SandboxServer  # noqa: E402
+from zoomsvc.config import build_config, demo_document
+from zoomsvc.zoom import ZoomClient, ZoomError
+from zoomsvc.zoom.pacing import HEADROOM
+from zoomsvc.zoom.sandbox import SandboxOptions, SandboxServer
 
 UNPACED_LIGHT = 1_000_000.0
 

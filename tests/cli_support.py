@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
+
+import tomli_w
 
 WITA = ZoneInfo("Asia/Makassar")
 
@@ -19,36 +20,5 @@ def workday(days_ahead: int = 2) -> date:
 
 
 def toml_text(document: dict[str, Any]) -> str:
-    """A configuration document as TOML (tomli_w is not a dependency)."""
-    lines: list[str] = []
-
-    def value(item: object) -> str:
-        if isinstance(item, bool):
-            return "true" if item else "false"
-        if isinstance(item, int | float):
-            return repr(item)
-        if isinstance(item, str):
-            return json.dumps(item)  # JSON's string escapes are valid TOML basic strings
-        if isinstance(item, list):
-            return "[" + ", ".join(value(i) for i in item) + "]"
-        raise TypeError(f"no TOML form for {item!r}")
-
-    def is_tables(item: object) -> bool:
-        return isinstance(item, list) and bool(item) and all(isinstance(i, dict) for i in item)
-
-    def table(prefix: str, mapping: dict[str, Any]) -> None:
-        for key, item in mapping.items():
-            if not isinstance(item, dict) and not is_tables(item):
-                lines.append(f"{key} = {value(item)}")
-        for key, item in mapping.items():
-            name = f"{prefix}.{key}" if prefix else key
-            if isinstance(item, dict):
-                lines.append(f"\n[{name}]")
-                table(name, item)
-            elif is_tables(item):
-                for entry in item:
-                    lines.append(f"\n[[{name}]]")
-                    table(name, entry)
-
-    table("", document)
-    return "\n".join(lines) + "\n"
+    """A configuration document as TOML, for ``zoomsvc --config``."""
+    return tomli_w.dumps(document)

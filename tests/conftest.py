@@ -15,12 +15,12 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
+from db_support import migrate_from_template
 from sqlalchemy import create_engine, text
 
 from zoomsvc.config import Config, build_config, demo_document
 from zoomsvc.provisioning import Provisioner
 from zoomsvc.store import Database
-from zoomsvc.store.migrate import upgrade
 from zoomsvc.zoom import ZoomClient
 from zoomsvc.zoom.sandbox import SandboxOptions, SandboxServer
 
@@ -61,6 +61,8 @@ def sandbox() -> Iterator[SandboxServer]:
 
 
 def _postgres_schema_url(base: str) -> Iterator[str]:
+    pytest.importorskip("psycopg", reason=f"{PG_URL_ENV} is set but the postgres extra (psycopg) "
+                        "is not installed: pip install -e '.[test,postgres]'")
     schema = f"t_{uuid.uuid4().hex[:12]}"
     engine = create_engine(base)
     with engine.begin() as connection:
@@ -86,9 +88,9 @@ def db_url(tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def db(db_url: str) -> Iterator[Database]:
-    """A migrated, empty database."""
+    """A migrated, empty database (a copy of one migrated once per run: see db_support)."""
+    migrate_from_template(db_url)
     database = Database(db_url)
-    upgrade(database)
     yield database
     database.dispose()
 

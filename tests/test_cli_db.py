@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 import threading
 import time
 from contextlib import closing
@@ -18,7 +19,7 @@ from click.testing import CliRunner, Result
 
 from zoomsvc.cli import cli, db_commands
 from zoomsvc.config import demo_document
-from zoomsvc.store import Database
+from zoomsvc.store import Database, DriverMissing
 from zoomsvc.store.migrate import is_current, upgrade
 from zoomsvc.store.records import next_in_sequence
 
@@ -204,3 +205,42 @@ def test_a_postgresql_database_is_sent_to_pg_dump_without_connecting(tmp_path: P
     assert "pg_dump" in result.output
     assert "PostgreSQL" in result.output
     assert not target.exists()
+
+
+@pytest.fixture
+def without_psycopg(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on a machine where the ``postgres`` extra was not installed."""
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+
+
+@pytest.mark.usefixtures("without_psycopg")
+def test_backup_of_postgresql_without_its_driver_still_says_pg_dump_and_names_the_extra(
+        tmp_path: Path) -> None:
+    config = write_config(tmp_path, "postgresql+psycopg://nobody@127.0.0.1:1/zoomsvc")
+
+    result = backup(config, tmp_path / "zoomsvc.dump")
+
+    assert result.exit_code == 1
+    assert "pg_dump" in result.output
+    assert "pasang ekstra postgres: pip install 'zoomsvc[postgres]'" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.usefixtures("without_psycopg")
+@pytest.mark.parametrize("command", [["db", "upgrade"], ["audit", "verify"]])
+def test_a_postgresql_command_without_its_driver_says_to_install_the_extra_in_one_line(
+        tmp_path: Path, command: list[str]) -> None:
+    config = write_config(tmp_path, "postgresql+psycopg://nobody@127.0.0.1:1/zoomsvc")
+
+    result = CliRunner().invoke(cli, ["--config", str(config), *command])
+
+    assert result.exit_code == 1
+    assert result.output.strip().count("\n") == 0, result.output
+    assert "pasang ekstra postgres: pip install 'zoomsvc[postgres]'" in result.output
+    assert "psycopg" in result.output
+
+
+@pytest.mark.usefixtures("without_psycopg")
+def test_opening_a_postgresql_database_without_its_driver_raises_driver_missing() -> None:
+    with pytest.raises(DriverMissing, match=r"database\.url.*zoomsvc\[postgres\]"):
+        Database("postgresql+psycopg://nobody@127.0.0.1:1/zoomsvc")

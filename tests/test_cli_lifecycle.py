@@ -212,7 +212,7 @@ def test_a_cleanup_killed_halfway_and_run_again_deletes_each_meeting_exactly_onc
         assert time.monotonic() < deadline
         time.sleep(0.02)
     first.send_signal(signal.SIGKILL)
-    first.wait(timeout=10)
+    first.communicate(timeout=10)  # reaps it and closes its pipes
     assert first.returncode == -signal.SIGKILL
     time.sleep(0.5)  # DELETEs the killed run had in flight still complete on the sandbox
     killed_at = sandbox_stats(sandbox.url)["deletes"]

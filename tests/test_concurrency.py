@@ -1,9 +1,10 @@
 """Several instances on one database: the allocation lock is the database's own, and under load,
 kill -9 and a misbehaving Zoom nothing is double-booked or lost.
 
-The scenarios live in ``bench/concurrency.py`` (run there with larger numbers); this module loads
-that file and runs them small, on SQLite and, with ``ZOOMSVC_TEST_DATABASE_URL``, on PostgreSQL
-(the ``db_url`` fixture gives every test its own schema there). The process scenarios fork
+The scenarios live in ``bench/loadproof/`` (``bench/concurrency.py`` runs them with larger
+numbers); this module loads that package and runs them small, on SQLite and, with
+``ZOOMSVC_TEST_DATABASE_URL``, on PostgreSQL (the ``db_url`` fixture gives every test its own
+schema there). The process scenarios fork
 (Linux); each worker builds its own services from the configuration, as gunicorn workers do.
 """
 
@@ -37,17 +38,18 @@ from zoomsvc.store.models import AuditEvent, Request
 from zoomsvc.store.records import next_in_sequence
 from zoomsvc.zoom.sandbox import SandboxServer
 
-BENCH_FILE = Path(__file__).resolve().parents[1] / "bench" / "concurrency.py"
+BENCH_PACKAGE = Path(__file__).resolve().parents[1] / "bench" / "loadproof"
 needs_fork = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
                                 reason="the process scenarios fork (Linux)")
 
 
 def load_bench() -> ModuleType:
-    """bench/concurrency.py as a module (bench/ is no package and must not go on sys.path:
-    its calendar.py would hide the standard library's)."""
-    name = "zoomsvc_bench_concurrency"
+    """The ``loadproof`` package of bench/, loaded from its folder (bench/ is no package of the
+    project and stays off ``sys.path``)."""
+    name = "loadproof"
     if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, BENCH_FILE)
+        spec = importlib.util.spec_from_file_location(
+            name, BENCH_PACKAGE / "__init__.py", submodule_search_locations=[str(BENCH_PACKAGE)])
         assert spec is not None
         assert spec.loader is not None
         module = importlib.util.module_from_spec(spec)

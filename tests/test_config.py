@@ -10,9 +10,11 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from werkzeug.security import check_password_hash
 
 from zoomsvc.cli import cli
 from zoomsvc.config import Config, ConfigError, build_config, demo_document, load_config
+from zoomsvc.web.auth import hash_password
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "config.example.toml"
@@ -117,6 +119,8 @@ def test_zoomsvc_config_env_names_the_file_when_no_option_is_given(
     ({"audit": {"key": "terlalu-pendek"}}, "audit.key"),
     ({"opd": [{"name": "Dinas A"}, {"name": "dinas a"}]}, "opd[1].name"),
     ({"unknown": {}}, "unknown"),
+    ({"web": {"password_hash": "md5"}}, "web.password_hash"),
+    ({"web": {"password_hash": "pbkdf2:sha256:0"}}, "web.password_hash"),
 ])
 def test_an_invalid_value_fails_with_one_line_naming_the_key(change: dict[str, Any],
                                                              key: str) -> None:
@@ -135,6 +139,22 @@ def test_an_invalid_value_fails_with_one_line_naming_the_key(change: dict[str, A
         build_config(document, {}, source="test")
     assert caught.value.key == key
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("method", ["scrypt", "scrypt:16384:8:1", "pbkdf2:sha256:1000",
+                                    "pbkdf2:sha512:1000"])
+def test_the_password_hash_method_is_one_werkzeug_knows(method: str) -> None:
+    document = example()
+    document["web"] = {**document["web"], "password_hash": method}
+    config = build_config(document, {}, source="test")
+    stored = hash_password("kata-sandi-rahasia", config.web.password_hash)
+    assert stored.startswith(method.split(":")[0])
+    assert check_password_hash(stored, "kata-sandi-rahasia")
+
+
+def test_passwords_are_hashed_with_scrypt_unless_configured_otherwise() -> None:
+    assert build_config(example(), {}, source="test").web.password_hash == "scrypt"
+    assert hash_password("kata-sandi-rahasia").startswith("scrypt:")
 
 
 def test_secrets_come_from_the_environment_or_from_a_file(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""The explicit package list in pyproject.toml covers every package of the source tree."""
+"""The explicit package list in pyproject.toml covers every package of the source tree, and
+nothing but the package ships from the folders kept outside zoomsvc/."""
 
 from __future__ import annotations
 
@@ -22,3 +23,12 @@ def test_the_packages_kept_outside_zoomsvc_are_mapped_to_their_folders() -> None
     assert mapping == {"zoomsvc.examples": "examples", "zoomsvc.letter_templates": "templates"}
     assert (ROOT / "templates" / "surat_tanggapan.docx").is_file()
     assert (ROOT / "examples" / "permohonan.json").is_file()
+
+
+def test_the_folders_shipped_as_packages_hold_no_development_scripts() -> None:
+    # setuptools puts every module of a listed package's folder into the wheel: a script kept
+    # in templates/ or examples/ would be installed as zoomsvc.letter_templates.<script>.
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    for folder in project["tool"]["setuptools"]["package-dir"].values():
+        modules = {path.name for path in (ROOT / folder).glob("*.py")}
+        assert modules <= {"__init__.py"}, (folder, modules)

@@ -1,4 +1,5 @@
-"""The Zoom sandbox answers like Zoom (FACTS.md): OAuth, users, meetings, lists and contracts."""
+"""The Zoom sandbox answers like Zoom (docs/zoom-facts.md): OAuth, users, meetings, lists and
+contracts."""
 
 from __future__ import annotations
 

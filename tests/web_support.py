@@ -19,14 +19,15 @@ from typing import Any
 
 import pytest
 from conftest import Clock
+from db_support import migrate_from_template
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import TestResponse, encode_multipart
 
 from zoomsvc.config import Config, build_config, demo_document
 from zoomsvc.services import Services
 from zoomsvc.store import Database, accounts, listing
-from zoomsvc.store.migrate import upgrade
 from zoomsvc.tokens import issue_api_token
 from zoomsvc.web import auth, create_app
 from zoomsvc.workflow import Role
@@ -34,6 +35,9 @@ from zoomsvc.zoom.sandbox import SandboxServer
 
 PASSWORD = "sandi-uji-yang-cukup-panjang"
 SECRET_KEY = "kunci-rahasia-uji-" + "x" * 50  # 64+ bytes: long enough even for HS512
+# Cheap on purpose: scrypt (production's) costs a quarter second per sign-in; the method is
+# configuration, so the sign-in code under test is the same.
+TEST_PASSWORD_HASH = "pbkdf2:sha256:1000"
 AGENCY_A = "Dinas Kesehatan"
 AGENCY_B = "Dinas Pendidikan"
 OPD = [
@@ -121,7 +125,8 @@ class Browser:
         self.client = client
 
     def get(self, url: str, **kwargs: Any) -> TestResponse:
-        """GET a page."""
+        """GET a page, read whole (so a file the app sends, e.g. a static one, is closed)."""
+        kwargs.setdefault("buffered", True)
         return self.client.get(url, **kwargs)
 
     def csrf(self, page: str = "/masuk") -> str:
@@ -136,6 +141,14 @@ class Browser:
         fields = dict(data or {})
         if csrf and "csrf_token" not in fields:
             fields["csrf_token"] = self.csrf(form_page or "/masuk")
+        if any(isinstance(value, tuple) for value in fields.values()):
+            # Encoded here, in memory: werkzeug's test client spools a body over 500 KB to a
+            # temporary file it never closes (a ResourceWarning once the test is over).
+            boundary, body = encode_multipart({
+                name: FileStorage(value[0], filename=value[1]) if isinstance(value, tuple)
+                else value for name, value in fields.items()})
+            kwargs["content_type"] = f"multipart/form-data; boundary={boundary}"
+            return self.client.post(url, data=body, **kwargs)
         return self.client.post(url, data=fields, **kwargs)
 
     def login(self, username: str, password: str = PASSWORD, *, next_url: str | None = None
@@ -176,7 +189,7 @@ class WebEnv:
         return browser
 
     def signed_in(self, key: str | None) -> Browser:
-        """Like :meth:`as_role`, but reused across calls (cheaper: scrypt is slow on purpose)."""
+        """Like :meth:`as_role`, but reused across calls."""
         name = key or "-"
         if name not in self._sessions:
             self._sessions[name] = self.as_role(key)
@@ -236,16 +249,16 @@ def web_document(sandbox_url: str, db_url: str, tmp_path: Path, *,
     document["zoom"].update(zoom or {})
     document["database"] = {"url": db_url}
     document["web"] = {"secret_key": SECRET_KEY, "base_url": "http://zoom.test",
-                       **(web or {})}
+                       "password_hash": TEST_PASSWORD_HASH, **(web or {})}
     document["letters"] = {**document["letters"], "output_dir": str(tmp_path / "letters"),
                            "files_dir": str(tmp_path / "files"), **(letters or {})}
     document["opd"] = [dict(entry) for entry in OPD]
     return document
 
 
-def add_accounts(db: Database, clock: Clock) -> None:
-    """One account per role, all with :data:`PASSWORD`."""
-    password_hash = auth.hash_password(PASSWORD)
+def add_accounts(db: Database, clock: Clock, method: str = "scrypt") -> None:
+    """One account per role, all with :data:`PASSWORD` hashed by ``method``."""
+    password_hash = auth.hash_password(PASSWORD, method)
     with db.session() as session:
         for account in ACCOUNTS.values():
             accounts.add_user(session, username=account.username, full_name=account.full_name,
@@ -258,9 +271,9 @@ def web_environment(document: dict[str, Any], sandbox: SandboxServer, clock: Clo
                     tmp_path: Path) -> Iterator[WebEnv]:
     """Build the app of ``document`` with a migrated database and the accounts."""
     config = build_config(document, {}, source="test")
+    migrate_from_template(config.database.url)
     services = Services(config, clock=clock)
-    upgrade(services.db)
-    add_accounts(services.db, clock)
+    add_accounts(services.db, clock, config.web.password_hash)
     app = create_app(services=services)
     yield WebEnv(app, services, clock, sandbox, tmp_path)
     services.db.dispose()

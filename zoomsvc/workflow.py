@@ -2,7 +2,7 @@
 request from one state to the next, and the Mutu Baku (service level) of each step.
 
 Pure data and functions: the store records transitions, this module only says which are allowed.
-The steps and their time limits follow DESIGN.md §2 (SOP steps 4–10).
+The steps and their time limits follow the SOP as docs/sop-mapping.md maps it (steps 4–10).
 """
 
 from __future__ import annotations

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 
 import click
 
-from zoomsvc.cli.context import AppContext
+from zoomsvc.cli.context import AppContext, Failure
 from zoomsvc.cli.db_commands import db
 from zoomsvc.cli.demo import demo
 from zoomsvc.cli.letter_commands import letter
@@ -16,9 +17,21 @@ from zoomsvc.cli.meeting_commands import meeting
 from zoomsvc.cli.request_commands import audit, provision
 from zoomsvc.cli.web_commands import serve, token, user
 from zoomsvc.cli.zoom_commands import check_config, sandbox, zoom_ping
+from zoomsvc.store import DriverMissing
 
 
-@click.group()
+class CommandGroup(click.Group):
+    """The command group; a database driver that is not installed (the database is opened
+    lazily, by whichever command first needs it) ends any command with one line."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DriverMissing as exc:
+            raise Failure(str(exc)) from exc
+
+
+@click.group(cls=CommandGroup)
 @click.option("--config", "config_path", metavar="FILE", envvar="ZOOMSVC_CONFIG",
               help="Berkas konfigurasi TOML (bawaan: ./zoomsvc.toml, atau demo bawaan).")
 @click.option("-v", "--verbose", is_flag=True, help="Tampilkan log rinci di stderr.")

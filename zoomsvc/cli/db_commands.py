@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
+from importlib.util import find_spec
 from pathlib import Path
 
 import click
+from sqlalchemy.engine import make_url
 
 from zoomsvc.cli.context import AppContext, Failure, pass_app
+from zoomsvc.store.db import POSTGRES_EXTRA
 from zoomsvc.store.migrate import upgrade
 
 
@@ -31,9 +34,13 @@ def db_upgrade(app: AppContext) -> None:
 @pass_app
 def db_backup(app: AppContext, target: Path) -> None:
     """Salin basis data SQLite selagi layanan berjalan (API backup daring SQLite)."""
+    # Decided from the URL alone: a PostgreSQL database needs neither its driver nor a
+    # connection to be told to use pg_dump.
+    if make_url(app.config.database.url).get_backend_name() != "sqlite":
+        extra = "" if find_spec("psycopg") else f"; perintah lain memerlukan {POSTGRES_EXTRA}"
+        raise Failure("basis data PostgreSQL: gunakan pg_dump (lihat README, bagian Deployment)"
+                      + extra)
     database = app.raw_db
-    if not database.is_sqlite:
-        raise Failure("basis data PostgreSQL: gunakan pg_dump (lihat README, bagian Deployment)")
     if target.exists():
         raise Failure(f"{target} sudah ada; pilih nama berkas baru")
     source_path = database.engine.url.database

@@ -60,8 +60,9 @@ def user_add(app: AppContext, username: str, full_name: str, role: str, agency: 
     with app.db.session() as session:
         if accounts.find_user(session, username):
             raise Failure(f"akun {username!r} sudah ada")
+        password_hash = hash_password(password, app.config.web.password_hash)
         accounts.add_user(session, username=username, full_name=full_name,
-                          password_hash=hash_password(password), role=role, agency=agency,
+                          password_hash=password_hash, role=role, agency=agency,
                           now=app.services.clock())
     click.echo(f"Akun {username.lower()} ({role}) dibuat.")
 

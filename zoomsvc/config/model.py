@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 ZOOM_API_BASE_URL = "https://api.zoom.us/v2"
 ZOOM_OAUTH_URL = "https://zoom.us/oauth/token"
 
-# Zoom's per-second limits per rate-limit label, per account (FACTS.md, "Rate limits").
+# Zoom's per-second limits per rate-limit label, per account (docs/zoom-facts.md, "Rate limits").
 PLAN_RATE_LIMITS: dict[str, dict[str, float]] = {
     "pro": {"light": 30, "medium": 20, "heavy": 10},
     "business": {"light": 80, "medium": 60, "heavy": 40},
@@ -228,6 +228,7 @@ class WebSettings:
     login_lockout_minutes: int = 15
     max_upload_mb: int = 10
     page_size: int = 50
+    password_hash: str = "scrypt"  # noqa: S105 - the hashing method, not a password
     trusted_proxies: int = 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,8 @@ PASSCODE_CHARACTERS = frozenset(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789@_*-"
 )
 HOST_CAPACITIES = (100, 300, 500, 1000)
+# werkzeug's method strings: scrypt (optionally N:r:p) or PBKDF2 with SHA-256/512 and iterations.
+PASSWORD_HASH = re.compile(r"scrypt(:\d+:\d+:\d+)?|pbkdf2:sha(256|512)(:[1-9]\d*)?")
 
 
 def build_zoom(raw: Mapping[str, Any]) -> ZoomSettings:
@@ -266,6 +269,9 @@ def build_web(raw: Mapping[str, Any]) -> WebSettings:
             raise ConfigError(f"web.{name}", f"harus antara {low} dan {high}")
     if not web.base_url.startswith(("http://", "https://")):
         raise ConfigError("web.base_url", "harus URL http(s)://")
+    if not PASSWORD_HASH.fullmatch(web.password_hash):
+        raise ConfigError("web.password_hash", "harus 'scrypt' (disarankan), 'scrypt:N:r:p' "
+                          "atau 'pbkdf2:sha256:ITERASI'")
     return web
 
 

@@ -1,5 +1,5 @@
 """Storage: the only place that speaks SQL (models, engine, migrations, repositories)."""
 
-from zoomsvc.store.db import Database, SchemaMissing
+from zoomsvc.store.db import Database, DriverMissing, SchemaMissing
 
-__all__ = ["Database", "SchemaMissing"]
+__all__ = ["Database", "DriverMissing", "SchemaMissing"]

@@ -27,8 +27,15 @@ SCHEMA_TABLES = ("requests", "meetings", "audit_events", "counters", "letters", 
                  "attention_flags", "alembic_version")
 
 
+POSTGRES_EXTRA = "pasang ekstra postgres: pip install 'zoomsvc[postgres]'"
+
+
 class SchemaMissing(RuntimeError):
     """The database has no (or an outdated) schema: run ``zoomsvc db upgrade``."""
+
+
+class DriverMissing(RuntimeError):
+    """The Python driver of ``database.url`` is not installed (PostgreSQL without the extra)."""
 
 
 class Database:
@@ -51,7 +58,14 @@ class Database:
                                       "check_same_thread": False}
         else:
             kwargs["pool_pre_ping"] = True
-        self.engine: Engine = create_engine(url, **kwargs)
+        try:
+            self.engine: Engine = create_engine(url, **kwargs)
+        except ModuleNotFoundError as exc:
+            # psycopg is an optional extra: say how to get it instead of a traceback.
+            backend = parsed.get_backend_name()
+            advice = POSTGRES_EXTRA if backend == "postgresql" else "pasang driver tersebut"
+            raise DriverMissing(f"driver basis data untuk database.url ({parsed.drivername}: "
+                                f"modul {exc.name}) belum terpasang; {advice}") from exc
         if self.is_sqlite:
             _configure_sqlite(self.engine)
         info = {AUDIT_KEY_INFO: audit_key}

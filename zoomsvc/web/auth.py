@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import wraps
+from functools import cache, wraps
 from typing import Any, TypeVar, cast
 
 from flask import (
@@ -39,8 +39,6 @@ from zoomsvc.workflow import Role
 bp = Blueprint("auth", __name__)
 F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
 STAFF_ROLES = (Role.STAF, Role.SUBKOORDINATOR, Role.KABID, Role.KADIS, Role.ADMIN)
-# Compared against when the user name is unknown, so both paths take the same time.
-_DUMMY_HASH = generate_password_hash("zoomsvc-no-such-user")
 FAILED_LOGIN = "Nama pengguna atau kata sandi salah, atau akunnya tidak aktif."
 
 
@@ -69,9 +67,16 @@ def signin_guard() -> SigninGuard:
     return cast(SigninGuard, current_app.extensions["zoomsvc_signin_guard"])
 
 
-def hash_password(password: str) -> str:
-    """A salted, slow hash of a password (werkzeug's scrypt)."""
-    return generate_password_hash(password)
+def hash_password(password: str, method: str = "scrypt") -> str:
+    """A salted, slow hash of a password; ``method`` is ``web.password_hash`` (werkzeug's
+    method string: scrypt in production)."""
+    return generate_password_hash(password, method=method)
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    # Compared against when the user name is unknown, so both paths take the same time.
+    return hash_password("zoomsvc-no-such-user", method)
 
 
 def current_user() -> CurrentUser | None:
@@ -160,7 +165,8 @@ def login() -> ResponseReturnValue:
             waiting = current_app.make_response((render_template("login.html", form=form), 429))
             waiting.headers["Retry-After"] = str(refusal.retry_after)
             return waiting
-        good = check_password_hash(row.password_hash if row else _DUMMY_HASH,
+        good = check_password_hash(row.password_hash if row else
+                                   _dummy_hash(svc.config.web.password_hash),
                                    form.password.data or "")
         if row is None or not good or not row.active:
             guard.failed(address, device)

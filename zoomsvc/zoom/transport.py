@@ -74,7 +74,7 @@ class Reply:
 
 
 class Transport:
-    """Sends :class:`Call` objects to Zoom with the retry and error rules of FACTS.md."""
+    """Sends :class:`Call` objects to Zoom with the retry and error rules of docs/zoom-facts.md."""
 
     def __init__(
         self,

@@ -1,6 +1,6 @@
 """A local development/test stand-in for Zoom's REST API (it is not Zoom).
 
-It answers like Zoom as /work/shared/zoom/FACTS.md describes: Server-to-Server OAuth tokens that
+It answers like Zoom as docs/zoom-facts.md describes: Server-to-Server OAuth tokens that
 expire, meeting and user endpoints with Zoom's status codes and error bodies (including the XML
 one), per-second and per-host daily rate limits, and injectable faults for tests and benchmarks.
 """

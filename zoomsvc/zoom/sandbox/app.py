@@ -1,7 +1,7 @@
 """The sandbox's Flask app: Zoom's OAuth endpoint and the ``/v2`` meeting and user API.
 
-This is a development/test stand-in that answers like Zoom (FACTS.md): it is not Zoom, and every
-answer says so in the ``X-Zoomsvc-Sandbox`` header.
+This is a development/test stand-in that answers like Zoom (docs/zoom-facts.md): it is not Zoom,
+and every answer says so in the ``X-Zoomsvc-Sandbox`` header.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from zoomsvc.zoom.sandbox.errors import html_error, zoom_error
 from zoomsvc.zoom.sandbox.limits import next_utc_midnight
 from zoomsvc.zoom.sandbox.state import SandboxState
 
-# Zoom's rate-limit label of each API endpoint (FACTS.md, "Rate limits").
+# Zoom's rate-limit label of each API endpoint (docs/zoom-facts.md, "Rate limits").
 LABELS = {"get_meeting": "light", "update_meeting": "light", "delete_meeting": "light",
           "meeting_status": "light", "create_meeting": "medium", "list_meetings": "medium",
           "list_users": "medium"}

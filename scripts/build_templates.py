@@ -1,6 +1,6 @@
 """Rebuild the two Surat Tanggapan templates (``surat_tanggapan*.docx``) from code.
 
-Run as ``python templates/build_templates.py``. The committed .docx files are the source of truth
+Run as ``python scripts/build_templates.py``. The committed .docx files are the source of truth
 an agency edits in Word; this script only recreates the project's originals (python-docx for the
 layout, docxtpl/Jinja tags written as plain text in runs). The variables are documented in
 ``docs/templates.md``.
@@ -30,7 +30,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1] / "templates"  # shipped as zoomsvc.letter_templates
 FONT = "Arial"
 TEXT_WIDTH = Cm(16)  # A4 (21 cm) minus 2.5 cm margins on each side
 BODY_INDENT = Cm(1.25)

@@ -1,32 +1,23 @@
 """Benchmark of the calendar check: BusyIndex against a brute-force scan over every meeting.
 
-Run as ``python bench/calendar.py [--hosts 50] [--meetings 100000] [--runs 200]``. It builds a
+Run as ``python bench/calendar_check.py [--hosts 50] [--meetings 100000] [--runs 200]``. It builds a
 host pool and a year of random stored meetings, times the index build, ``check`` on random
 requests and ``find_alternatives`` on requests at busy times (median and p95), then the same
 calls over a linear scan of all meetings as the baseline, in the same process. Figures only:
 nothing here asserts on time.
 """
 
-# This file shares its name with the stdlib module ``calendar``, and running it as a script puts
-# bench/ first on sys.path, so any later ``import calendar`` (``_strptime``, ``email``...) would
-# load this file instead. Drop bench/ from the path before importing anything else.
-import os
-import sys
+import argparse
+import random
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from functools import partial
+from typing import TypeVar
+from zoneinfo import ZoneInfo
 
-_HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
-
-import argparse  # noqa: E402
-import random  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable, Sequence  # noqa: E402
-from datetime import UTC, date, datetime, timedelta  # noqa: E402
-from functools import partial  # noqa: E402
-from typing import TypeVar  # noqa: E402
-from zoneinfo import ZoneInfo  # noqa: E402
-
-from zoomsvc.calendar import (  # noqa: E402
+from zoomsvc.calendar import (
     Busy,
     BusyIndex,
     BusyLookup,
@@ -36,7 +27,7 @@ from zoomsvc.calendar import (  # noqa: E402
     eligible_hosts,
     find_alternatives,
 )
-from zoomsvc.config.model import CalendarSettings, Host  # noqa: E402
+from zoomsvc.config.model import CalendarSettings, Host
 
 WITA = ZoneInfo("Asia/Makassar")
 YEAR_START = date(2026, 1, 1)
