@@ -23,15 +23,17 @@ class Slot:
 
 def candidate_starts(start: datetime, duration: timedelta, now: datetime,
                      rules: Rules) -> Iterator[datetime]:
-    """Grid starts (UTC) from the requested local day on that fit service hours and lead time."""
+    """Grid starts (UTC) from the requested local day on that fit service hours and lead time,
+    never on a holiday nor across a break."""
     first_day = rules.local(start).date()
     earliest = now + rules.min_lead
     for offset in range(rules.alternative_days + 1):
         day = first_day + timedelta(days=offset)
-        if day.isoweekday() not in rules.service_days:
+        hours = rules.hours_on(day.isoweekday())
+        if hours is None or day in rules.holidays:
             continue
-        opens = rules.at_local(day, rules.service_start)
-        closes = rules.at_local(day, rules.service_end)
+        opens = rules.at_local(day, hours.opens)
+        closes = rules.at_local(day, hours.closes)
         slot = opens
         # The grid is aligned to the local opening time, so offers read as 07.00, 07.30, ...
         while slot + duration <= closes:

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from cryptography import x509
+
+from zoomsvc.config.calendar_section import (
+    build_hours,
+    build_local_holidays,
+    build_removed_holidays,
+    clock_minutes,
+)
 from zoomsvc.config.fields import ConfigError, build_dataclass, section
 from zoomsvc.config.model import (
     PLAN_CONCURRENCY,
@@ -117,6 +127,7 @@ def _validate_zoom(zoom: ZoomSettings) -> None:
 
 
 def build_calendar(raw: Mapping[str, Any]) -> CalendarSettings:
+    """The ``[calendar]`` section: buffers, service hours and breaks, holidays, limits."""
     raw = dict(raw)
     if "service_days" in raw:
         days = raw["service_days"]
@@ -125,11 +136,21 @@ def build_calendar(raw: Mapping[str, Any]) -> CalendarSettings:
             raise ConfigError("calendar.service_days", "daftar hari ISO 1 (Senin) sampai 7 "
                               "(Minggu), mis. [1, 2, 3, 4, 5]")
         raw["service_days"] = tuple(sorted(set(days)))
-    cal = build_dataclass(CalendarSettings, raw, "calendar", prebuilt={"service_days"} & set(raw))
-    opens = _clock_minutes("calendar.service_start", cal.service_start)
-    closes = _clock_minutes("calendar.service_end", cal.service_end)
+    prebuilt = {"service_days"} & set(raw)
+    if "holidays_add" in raw:
+        raw["holidays_add"] = build_local_holidays(raw["holidays_add"])
+        prebuilt.add("holidays_add")
+    if "holidays_remove" in raw:
+        raw["holidays_remove"] = build_removed_holidays(raw["holidays_remove"])
+        prebuilt.add("holidays_remove")
+    hours = raw.pop("hours", [])
+    cal = build_dataclass(CalendarSettings, raw, "calendar", prebuilt=prebuilt)
+    opens = clock_minutes("calendar.service_start", cal.service_start)
+    closes = clock_minutes("calendar.service_end", cal.service_end)
     if closes <= opens:
         raise ConfigError("calendar.service_end", "harus setelah calendar.service_start")
+    cal = replace(cal, hours=build_hours(hours, cal.service_days, cal.service_start,
+                                         cal.service_end))
     for name in ("buffer_before_minutes", "buffer_after_minutes", "min_lead_minutes"):
         if not 0 <= getattr(cal, name) <= 24 * 60:
             raise ConfigError(f"calendar.{name}", "harus antara 0 dan 1440 menit")
@@ -139,15 +160,6 @@ def build_calendar(raw: Mapping[str, Any]) -> CalendarSettings:
         if not 1 <= getattr(cal, name) <= upper:
             raise ConfigError(f"calendar.{name}", f"harus antara 1 dan {upper}")
     return cal
-
-
-def _clock_minutes(key: str, text: str) -> int:
-    """Minutes after midnight of ``HH:MM``."""
-    hours, sep, minutes = text.partition(":")
-    if not (sep and hours.isdigit() and minutes.isdigit() and len(minutes) == 2
-            and int(hours) < 24 and int(minutes) < 60):
-        raise ConfigError(key, f"format jam HH:MM, mis. '07:30', bukan {text!r}")
-    return int(hours) * 60 + int(minutes)
 
 
 def check_zone(key: str, name: str) -> None:
@@ -175,6 +187,7 @@ def build_opd(raw: Any) -> tuple[Opd, ...]:
 NUMBER_FIELDS = {"klasifikasi": "000.8.3.3", "urut": 1, "unit": "X", "bulan_romawi": "XI",
                  "bulan": 11, "tahun": 2026}
 SIGNER_PREFIXES = ("", "a.n.", "Plt.", "Plh.")
+SIGNING_MODES = ("tte", "basah")
 
 
 def build_letters(raw: Mapping[str, Any]) -> LetterSettings:
@@ -185,7 +198,19 @@ def build_letters(raw: Mapping[str, Any]) -> LetterSettings:
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
             raise ConfigError("letters.tembusan", "harus berupa daftar teks")
         raw["tembusan"] = tuple(items)
-    letters = build_dataclass(LetterSettings, raw, "letters", prebuilt={"tembusan"} & set(raw))
+    if "tte_trust_roots" in raw:
+        roots = raw["tte_trust_roots"]
+        if not isinstance(roots, list) or not all(isinstance(r, str) and r for r in roots):
+            raise ConfigError("letters.tte_trust_roots", "harus berupa daftar path berkas PEM")
+        for root in roots:
+            _check_pem("letters.tte_trust_roots", root)
+        raw["tte_trust_roots"] = tuple(roots)
+    letters = build_dataclass(LetterSettings, raw, "letters",
+                              prebuilt={"tembusan", "tte_trust_roots"} & set(raw))
+    if letters.signing_mode not in SIGNING_MODES:
+        raise ConfigError("letters.signing_mode", "harus \"tte\" (tanda tangan elektronik) "
+                          "atau \"basah\" (tanda tangan basah, dipindai), bukan "
+                          f"{letters.signing_mode!r}")
     try:
         letters.number_template.format(**NUMBER_FIELDS)
     except (KeyError, IndexError, ValueError) as exc:
@@ -200,6 +225,17 @@ def build_letters(raw: Mapping[str, Any]) -> LetterSettings:
     if not 5 <= letters.pdf_timeout_seconds <= 600:
         raise ConfigError("letters.pdf_timeout_seconds", "harus antara 5 dan 600 detik")
     return letters
+
+
+def _check_pem(key: str, path: str) -> None:
+    try:
+        found = x509.load_pem_x509_certificates(Path(path).read_bytes())
+    except OSError as exc:
+        raise ConfigError(key, f"berkas {path} tidak dapat dibaca ({exc.strerror})") from exc
+    except ValueError as exc:
+        raise ConfigError(key, f"berkas {path} bukan sertifikat PEM") from exc
+    if not found:
+        raise ConfigError(key, f"berkas {path} tidak memuat sertifikat")
 
 
 def build_signer(raw: Mapping[str, Any]) -> Signer:
