@@ -42,6 +42,19 @@ EARLIER_ALLOWED = (*LAST_ALLOWED, ModificationLevel.FORM_FILLING)
 log = logging.getLogger("zoomsvc.letters.signature")
 
 
+class _WithoutTraceback(logging.Filter):
+    """Keeps pyHanko's one-line warning and drops its traceback: an unchained certificate (no
+    trust roots configured) or an altered file is a routine outcome here, said in the refusal."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info, record.exc_text = None, None
+        return True
+
+
+for _name in ("pyhanko.sign.validation.generic_cms", "pyhanko.sign.diff_analysis.policies"):
+    logging.getLogger(_name).addFilter(_WithoutTraceback())
+
+
 class SignatureRefused(ValueError):
     """The uploaded file does not carry the signature the office's signing mode requires."""
 
