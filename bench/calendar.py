@@ -3,9 +3,9 @@
 Run as ``python bench/calendar.py [--hosts 50] [--meetings 100000] [--runs 200]``. It builds a
 host pool and a year of random stored meetings, times the index build, ``check`` on random
 requests (on working days: the rules carry the year's holidays and the Friday prayer break, as
-the service builds them) and ``find_alternatives`` on requests at busy times (median and p95), then the same
-calls over a linear scan of all meetings as the baseline, in the same process. Figures only:
-nothing here asserts on time.
+the service builds them) and ``find_alternatives`` on requests at busy times (median and p95),
+then the same calls over a linear scan of all meetings as the baseline, in the same process.
+Figures only: nothing here asserts on time.
 """
 
 # This file shares its name with the stdlib module ``calendar``, and running it as a script puts

@@ -56,7 +56,9 @@ from zoneinfo import ZoneInfo  # noqa: E402
 import requests  # noqa: E402
 from sqlalchemy import create_engine, select, text  # noqa: E402
 
+from zoomsvc.calendar import holiday_calendar, years_around  # noqa: E402
 from zoomsvc.config import Config, build_config, demo_document  # noqa: E402
+from zoomsvc.config.model import CalendarSettings  # noqa: E402
 from zoomsvc.crashpoints import ENV as CRASH_ENV  # noqa: E402
 from zoomsvc.intake import Intake  # noqa: E402
 from zoomsvc.lifecycle.reconcile import MARKER  # noqa: E402
@@ -149,10 +151,12 @@ def toml_text(document: dict[str, Any]) -> str:
 
 
 def working_days(first: date, count: int) -> list[date]:
-    """``count`` working days (Monday–Friday) from ``first`` on."""
+    """``count`` working days (Monday–Friday, not a holiday of the default calendar) from
+    ``first`` on."""
+    closed = holiday_calendar(CalendarSettings(), years_around(first))
     days, day = [], first
     while len(days) < count:
-        if day.isoweekday() <= 5:
+        if day.isoweekday() <= 5 and day not in closed:
             days.append(day)
         day += timedelta(days=1)
     return days

@@ -38,7 +38,9 @@ from zoneinfo import ZoneInfo  # noqa: E402
 
 import requests  # noqa: E402
 
+from zoomsvc.calendar import holiday_calendar  # noqa: E402
 from zoomsvc.config import Config, build_config, demo_document  # noqa: E402
+from zoomsvc.config.model import CalendarSettings  # noqa: E402
 from zoomsvc.provisioning import Provisioner  # noqa: E402
 from zoomsvc.store import Database  # noqa: E402
 from zoomsvc.store.migrate import upgrade  # noqa: E402
@@ -54,10 +56,12 @@ RAISED = 1000.0  # requests per second: far above what one process sends
 
 
 def working_days(start: date) -> list[date]:
-    """Working days from ``start`` on (enough for any run)."""
+    """Working days (not holidays of the default calendar) from ``start`` on (enough for any
+    run)."""
+    closed = holiday_calendar(CalendarSettings(), range(start.year, start.year + 3))
     days, day = [], start
     while len(days) < 400:
-        if day.isoweekday() <= 5:
+        if day.isoweekday() <= 5 and day not in closed:
             days.append(day)
         day += timedelta(days=1)
     return days
