@@ -2,9 +2,10 @@
 
 Run as ``python bench/calendar_check.py [--hosts 50] [--meetings 100000] [--runs 200]``. It builds a
 host pool and a year of random stored meetings, times the index build, ``check`` on random
-requests and ``find_alternatives`` on requests at busy times (median and p95), then the same
-calls over a linear scan of all meetings as the baseline, in the same process. Figures only:
-nothing here asserts on time.
+requests (on working days: the rules carry the year's holidays and the Friday prayer break, as
+the service builds them) and ``find_alternatives`` on requests at busy times (median and p95),
+then the same calls over a linear scan of all meetings as the baseline, in the same process.
+Figures only: nothing here asserts on time.
 """
 
 import argparse
@@ -26,8 +27,10 @@ from zoomsvc.calendar import (
     choose_host,
     eligible_hosts,
     find_alternatives,
+    holiday_calendar,
+    in_service,
 )
-from zoomsvc.config.model import CalendarSettings, Host
+from zoomsvc.config.model import CalendarSettings, Host, ServiceHours
 
 WITA = ZoneInfo("Asia/Makassar")
 YEAR_START = date(2026, 1, 1)
@@ -86,14 +89,24 @@ def make_meetings(rng: random.Random, hosts: Sequence[Host], count: int) -> list
     return items
 
 
-def random_request(rng: random.Random, large: bool = False) -> tuple[datetime, datetime, int]:
-    """A request on a random weekday of the year within service hours."""
+def service_rules() -> Rules:
+    """The rules as the service builds them: the year's holidays and the Friday prayer break."""
+    settings = CalendarSettings(hours=(ServiceHours(days=(5,), breaks=(("11:30", "13:30"),)),))
+    return Rules.from_settings(settings, WITA,
+                               holidays=holiday_calendar(settings, [YEAR_START.year]))
+
+
+def random_request(rng: random.Random, rules: Rules, large: bool = False
+                   ) -> tuple[datetime, datetime, int]:
+    """A request on a random working day of the year within service hours, not in a break."""
     while True:
         day = YEAR_START + timedelta(days=rng.randrange(1, 365))
-        if day.isoweekday() <= 5:
+        if day.isoweekday() > 5 or day in rules.holidays:
+            continue
+        minutes = rng.choice((30, 40, 60, 90, 120))
+        start = local(day, 7 * 60 + 30 * rng.randrange((10 * 60 - minutes) // 30 + 1))
+        if in_service(start, start + timedelta(minutes=minutes), rules):
             break
-    minutes = rng.choice((30, 40, 60, 90, 120))
-    start = local(day, 7 * 60 + 30 * rng.randrange((10 * 60 - minutes) // 30 + 1))
     people = rng.choice((300, 450, 800) if large else (20, 50, 80, 150, 300))
     return start, start + timedelta(minutes=minutes), people
 
@@ -127,7 +140,7 @@ def main() -> None:
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
-    rules = Rules.from_settings(CalendarSettings(), WITA)
+    rules = service_rules()
     hosts = make_hosts(args.hosts)
     meetings = make_meetings(rng, hosts, args.meetings)
     now = local(YEAR_START, 0) - timedelta(days=1)
@@ -137,13 +150,13 @@ def main() -> None:
     build_ms = (time.perf_counter() - began) * 1000
     scan = ScanIndex(meetings)
 
-    requests = [random_request(rng) for _ in range(args.runs)]
+    requests = [random_request(rng, rules) for _ in range(args.runs)]
     # Requests the pool cannot take (eligible hosts exist, none free): alternatives are needed.
     busy_requests: list[tuple[datetime, datetime, int]] = []
     for tries in range(1, 200 * args.runs + 1):  # noqa: B007 (printed below)
         if len(busy_requests) == args.runs:
             break
-        start, end, people = random_request(rng, large=True)
+        start, end, people = random_request(rng, rules, large=True)
         if (eligible_hosts(hosts, people, end - start, rules)
                 and choose_host(index, hosts, start, end, people, rules) is None):
             busy_requests.append((start, end, people))

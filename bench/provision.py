@@ -29,7 +29,9 @@ from zoneinfo import ZoneInfo
 
 import requests
 
+from zoomsvc.calendar import holiday_calendar
 from zoomsvc.config import Config, build_config, demo_document
+from zoomsvc.config.model import CalendarSettings
 from zoomsvc.provisioning import Provisioner
 from zoomsvc.store import Database
 from zoomsvc.store.migrate import upgrade
@@ -45,10 +47,12 @@ RAISED = 1000.0  # requests per second: far above what one process sends
 
 
 def working_days(start: date) -> list[date]:
-    """Working days from ``start`` on (enough for any run)."""
+    """Working days (not holidays of the default calendar) from ``start`` on (enough for any
+    run)."""
+    closed = holiday_calendar(CalendarSettings(), range(start.year, start.year + 3))
     days, day = [], start
     while len(days) < 400:
-        if day.isoweekday() <= 5:
+        if day.isoweekday() <= 5 and day not in closed:
             days.append(day)
         day += timedelta(days=1)
     return days

@@ -8,13 +8,18 @@ from zoneinfo import ZoneInfo
 
 import tomli_w
 
+from zoomsvc.calendar import holiday_calendar, years_around
+from zoomsvc.config.model import CalendarSettings
+
 WITA = ZoneInfo("Asia/Makassar")
 
 
 def workday(days_ahead: int = 2) -> date:
-    """A working day at least ``days_ahead`` days from today (agency time)."""
+    """A working day at least ``days_ahead`` days from today (agency time): neither a weekend
+    nor a holiday of the default calendar."""
     day = datetime.now(WITA).date() + timedelta(days=days_ahead)
-    while day.isoweekday() > 5:
+    closed = holiday_calendar(CalendarSettings(), years_around(day))
+    while day.isoweekday() > 5 or day in closed:
         day += timedelta(days=1)
     return day
 

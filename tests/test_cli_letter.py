@@ -23,6 +23,7 @@ import pytest
 from cli_support import toml_text, workday
 from click.testing import CliRunner, Result
 from icalendar import Calendar
+from signing_support import SIGNER_NAME, make_identity, sign_pdf
 from test_letters_service import docx_text, minimal_pdf
 
 from zoomsvc.cli import cli
@@ -270,11 +271,42 @@ def test_letter_verify_knows_the_signed_file_and_no_other(
 
     assert (output["valid"], output["number"], output["request"]) == (True, number, signed)
     assert output["sha256"] == hashlib.sha256(signed_pdf.read_bytes()).hexdigest()
+    assert output["signature"]["kind"] == "basah"  # the test office signs by hand
     other = tmp_path / "palsu.pdf"
     other.write_bytes(signed_pdf.read_bytes().replace(b"Kadis", b"Kadiz"))
     line = failed(zoomsvc("letter", "verify", str(other)))
     assert "BUKAN" in line
     assert "palsu.pdf" in line
+
+
+def test_in_tte_mode_letter_sign_refuses_an_unsigned_pdf_and_verify_names_the_signer(
+        runner: CliRunner, write_config: Callable[..., Path], tmp_path: Path,
+        make_request: Callable[..., dict[str, Any]], signed_pdf: Path) -> None:
+    path = write_config(letters={"signing_mode": "tte"})
+
+    def run(*args: str) -> Result:
+        return runner.invoke(cli, ["--config", str(path), *args])
+
+    assert run("db", "upgrade").exit_code == 0
+    day = workday()
+    request_file = tmp_path / "REQUEST.json"
+    request_file.write_text(json.dumps(make_request(start=f"{day}T09:00", end=f"{day}T12:00")),
+                            encoding="utf-8")
+    code = shown(run("provision", str(request_file)))["request"]
+    shown(run("letter", "review", code, "--approve", "--by", "Kabid Aptika"))
+
+    line = failed(run("letter", "sign", code, str(signed_pdf), "--by", "Kadis DKISP"))
+
+    assert "berkas PDF tidak memuat tanda tangan elektronik" in line
+    kadis = make_identity(SIGNER_NAME)
+    tte_pdf = tmp_path / "tte.pdf"
+    tte_pdf.write_bytes(sign_pdf(signed_pdf.read_bytes(), kadis))
+    signature = shown(run("letter", "sign", code, str(tte_pdf), "--by", "Kadis"))["signature"]
+    assert signature["kind"] == "tte"
+    assert f"CN={SIGNER_NAME}" in signature["signer_subject"]
+    verified = shown(run("letter", "verify", str(tte_pdf)))["signature"]
+    assert (verified["kind"], verified["check"]) == (
+        "tte", "tanda tangan utuh, rantai sertifikat tidak diperiksa")
 
 
 # ics and pdf ------------------------------------------------------------------------------------

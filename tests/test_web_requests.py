@@ -363,10 +363,12 @@ def test_kadis_cannot_upload_something_that_is_not_a_pdf(web: WebEnv, content: b
     code = reviewed(web)
     kadis = web.as_role("kadis")
 
-    after = detail_after(kadis, upload_signed(kadis, code, content))
+    answer = upload_signed(kadis, code, content)
 
+    # The file itself is refused: a bad request, with the reason on the request's page.
+    assert answer.status_code == 400
     assert web.state_of(code) == "reviewed"
-    assert any("bukan PDF" in message for message in flashes(after)), flashes(after)
+    assert any("bukan PDF" in message for message in flashes(answer)), flashes(answer)
 
 
 def test_kadis_must_choose_a_file(web: WebEnv) -> None:

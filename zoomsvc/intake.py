@@ -42,14 +42,16 @@ class Intake:
         self.letters = letters
 
     def submit(self, data: object, *, actor: str, role: Role = Role.STAF,
-               preferred_host: str | None = None) -> tuple[ProvisionResult, DraftOutcome | None]:
+               preferred_host: str | None = None, override_holiday: str | None = None
+               ) -> tuple[ProvisionResult, DraftOutcome | None]:
         """Provision (raising what :meth:`Provisioner.submit` raises) and draft the letter.
 
         A letter that cannot be drafted does not undo the meeting: the error is reported and
         ``zoomsvc letter render`` can try again once the template or configuration is fixed.
         """
         result = self.provisioner.submit(data, actor=actor, role=role,
-                                         preferred_host=preferred_host)
+                                         preferred_host=preferred_host,
+                                         override_holiday=override_holiday)
         crash_point("after_commit")
         draft = self.draft_if_due(result.code, result.state, actor=actor, role=role)
         if draft is not None and draft.error is None:

@@ -14,7 +14,9 @@ from zoneinfo import ZoneInfo
 
 import tomli_w
 
+from zoomsvc.calendar import holiday_calendar, years_around
 from zoomsvc.config import demo_document
+from zoomsvc.config.model import CalendarSettings
 from zoomsvc.zoom.sandbox import SandboxOptions
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -73,10 +75,12 @@ def toml_text(document: dict[str, Any]) -> str:
 
 
 def working_days(first: date, count: int) -> list[date]:
-    """``count`` working days (Monday–Friday) from ``first`` on."""
+    """``count`` working days (Monday–Friday, not a holiday of the default calendar) from
+    ``first`` on."""
+    closed = holiday_calendar(CalendarSettings(), years_around(first))
     days, day = [], first
     while len(days) < count:
-        if day.isoweekday() <= 5:
+        if day.isoweekday() <= 5 and day not in closed:
             days.append(day)
         day += timedelta(days=1)
     return days

@@ -1,6 +1,7 @@
 """Availability of the Zoom host pool and alternative slots: pure functions over intervals.
 
 - :mod:`.busy` holds the busy intervals and the per-host index (``BusyIndex``);
+- :mod:`.holiday_calendar` holds the closed days (national, cuti bersama, local changes);
 - :mod:`.rules` turns ``[calendar]`` settings into ``Rules`` and validates a requested window;
 - :mod:`.hosts` decides which hosts are eligible, free, and which one to pick;
 - :mod:`.search` proposes alternative slots when the pool is full;
@@ -17,8 +18,17 @@ from zoomsvc.calendar.availability import (
     validate_request,
 )
 from zoomsvc.calendar.busy import Busy, BusyIndex, BusyLookup
+from zoomsvc.calendar.holiday_calendar import HolidayCalendar, holiday_calendar, years_around
 from zoomsvc.calendar.hosts import choose_host, eligible_hosts, host_is_free, pick_host
-from zoomsvc.calendar.rules import CalendarRejected, Problem, Rules, in_service, validate_window
+from zoomsvc.calendar.rules import (
+    CalendarRejected,
+    DayHours,
+    Problem,
+    Rules,
+    holiday_on,
+    in_service,
+    validate_window,
+)
 from zoomsvc.calendar.search import Slot, find_alternatives
 
 __all__ = [
@@ -27,7 +37,9 @@ __all__ = [
     "BusyIndex",
     "BusyLookup",
     "CalendarRejected",
+    "DayHours",
     "FullReason",
+    "HolidayCalendar",
     "Outcome",
     "Problem",
     "Rules",
@@ -36,9 +48,12 @@ __all__ = [
     "choose_host",
     "eligible_hosts",
     "find_alternatives",
+    "holiday_calendar",
+    "holiday_on",
     "host_is_free",
     "in_service",
     "pick_host",
     "validate_request",
     "validate_window",
+    "years_around",
 ]

@@ -81,16 +81,19 @@ def _full_message(reason: FullReason, hosts: Sequence[Host], start: datetime, en
 
 
 def validate_request(hosts: Sequence[Host], start: datetime, end: datetime, participants: int,
-                     now: datetime, rules: Rules) -> list[Problem]:
-    """Everything wrong with a request before any calendar is looked at; empty when valid."""
-    return validate_window(start, end, now, rules) + _participant_problems(hosts, participants)
+                     now: datetime, rules: Rules, override_holiday: bool = False
+                     ) -> list[Problem]:
+    """Everything wrong with a request before any calendar is looked at; empty when valid.
+    ``override_holiday``: a holiday or a break is allowed (staff gave a reason)."""
+    return (validate_window(start, end, now, rules, override_holiday)
+            + _participant_problems(hosts, participants))
 
 
 def check(index: BusyLookup, hosts: Sequence[Host], start: datetime, end: datetime,
           participants: int, now: datetime, rules: Rules, exclude: Set[str] = frozenset(),
-          preferred: str | None = None) -> Availability:
+          preferred: str | None = None, override_holiday: bool = False) -> Availability:
     """Check the pool for [start, end); raise CalendarRejected when the request is invalid."""
-    problems = validate_request(hosts, start, end, participants, now, rules)
+    problems = validate_request(hosts, start, end, participants, now, rules, override_holiday)
     if problems:
         raise CalendarRejected(problems)
     if preferred is not None:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from zoomsvc.calendar.busy import BusyLookup, require_aware
 from zoomsvc.calendar.hosts import eligible_hosts, pick_host
-from zoomsvc.calendar.rules import Rules, in_service
+from zoomsvc.calendar.rules import Rules
 from zoomsvc.config.model import Host
 
 
@@ -23,19 +23,26 @@ class Slot:
 
 def candidate_starts(start: datetime, duration: timedelta, now: datetime,
                      rules: Rules) -> Iterator[datetime]:
-    """Grid starts (UTC) from the requested local day on that fit service hours and lead time."""
+    """Grid starts (UTC) from the requested local day on that fit service hours and lead time,
+    never on a holiday nor across a break."""
     first_day = rules.local(start).date()
     earliest = now + rules.min_lead
     for offset in range(rules.alternative_days + 1):
         day = first_day + timedelta(days=offset)
-        if day.isoweekday() not in rules.service_days:
+        hours = rules.hours_on(day.isoweekday())
+        if hours is None or day in rules.holidays:
             continue
-        opens = rules.at_local(day, rules.service_start)
-        closes = rules.at_local(day, rules.service_end)
+        opens = rules.at_local(day, hours.opens)
+        closes = rules.at_local(day, hours.closes)
+        # The day's bounds and breaks as UTC instants: the grid is then plain arithmetic, which
+        # keeps this loop (the hot path of every "full" answer) as cheap as before the breaks.
+        pauses = [(rules.at_local(day, a), rules.at_local(day, b)) for a, b in hours.breaks]
         slot = opens
         # The grid is aligned to the local opening time, so offers read as 07.00, 07.30, ...
         while slot + duration <= closes:
-            if slot >= earliest and slot != start and in_service(slot, slot + duration, rules):
+            end = slot + duration
+            if (slot >= earliest and slot != start
+                    and not any(slot < b and a < end for a, b in pauses)):
                 yield slot
             slot += rules.slot_step
 

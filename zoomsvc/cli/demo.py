@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from zoomsvc.calendar import HolidayCalendar, holiday_calendar, years_around
 from zoomsvc.cli.context import AppContext, ConfigProblem
 from zoomsvc.cli.request_commands import read_request_file, submit_request
 from zoomsvc.config import build_config, demo_document
@@ -38,15 +39,17 @@ def example_request() -> tuple[dict[str, Any], str]:
     return data, where
 
 
-def move_to_next_workday(data: dict[str, Any], zone: ZoneInfo, today: date) -> dict[str, Any]:
-    """The same request moved to the next working day at the same local times.
+def move_to_next_workday(data: dict[str, Any], zone: ZoneInfo, today: date,
+                         closed: HolidayCalendar | None = None) -> dict[str, Any]:
+    """The same request moved to the next working day (not a holiday in ``closed``) at the
+    same local times.
 
     The example's own date soon lies in the past; the demo is about the process, not the date.
     """
     start = datetime.fromisoformat(data["start"])
     end = datetime.fromisoformat(data["end"])
     day = today + timedelta(days=1)
-    while day.isoweekday() > 5:
+    while day.isoweekday() > 5 or (closed is not None and day in closed):
         day += timedelta(days=1)
     shift = day - start.date()
     moved = dict(data)
@@ -79,8 +82,9 @@ def demo(app: AppContext, instance: Path) -> None:
         run = AppContext(None, config)
         upgrade(run.raw_db)
         data, where = example_request()
-        moved = move_to_next_workday(data, ZoneInfo(config.agency.timezone),
-                                     datetime.now(ZoneInfo(config.agency.timezone)).date())
+        today = datetime.now(ZoneInfo(config.agency.timezone)).date()
+        moved = move_to_next_workday(data, ZoneInfo(config.agency.timezone), today,
+                                     holiday_calendar(config.calendar, years_around(today)))
         click.echo(f"Sandbox Zoom lokal (bukan Zoom): {sandbox.url}", err=True)
         click.echo(f"Permohonan contoh: {where} (dipindah ke {moved['start'][:10]})", err=True)
         output = submit_request(run.intake, moved, "demo")

@@ -16,6 +16,7 @@ from zoomsvc.letters.pdf import PdfUnavailable, oneshot_pdf
 from zoomsvc.letters.render import LetterRenderer, TemplateCheckError, check_template
 from zoomsvc.letters.sample import sample_full_letter, sample_letter
 from zoomsvc.letters.service import LetterRefused
+from zoomsvc.store.models import Letter
 from zoomsvc.workflow import Role, TransitionRefused
 
 ERRORS = (LetterRefused, OfficialDataMissing, TemplateCheckError, TransitionRefused,
@@ -35,7 +36,14 @@ def _letter_json(app: AppContext, code: str) -> dict[str, object]:
             "record": (str(app.letters.record_path(code))
                        if app.letters.record_path(code).is_file() else None),
             "signed_sha256": letter.signed_sha256, "verify_token": letter.verify_token,
-            "review_note": letter.review_note, "sent_to": letter.sent_to}
+            "review_note": letter.review_note, "sent_to": letter.sent_to,
+            "signature": signature_json(letter) if letter.signed_sha256 else None}
+
+
+def signature_json(letter: Letter) -> dict[str, str | None]:
+    """How a signed letter was signed: ``tte`` (with the signer's subject) or ``basah``."""
+    return {"kind": letter.signature_kind, "signer_subject": letter.signer_subject,
+            "check": letter.signature_note}
 
 
 @click.group("letter")
@@ -152,7 +160,7 @@ def letter_review(app: AppContext, code: str, approve: bool, note: str, actor: s
 @click.option("--by", "actor", required=True, help="Nama Kadis yang menandatangani.")
 @pass_app
 def letter_sign(app: AppContext, code: str, pdf_file: Path, actor: str) -> None:
-    """Langkah 9: lampirkan PDF yang sudah ditandatangani (TTE atau pindaian)."""
+    """Langkah 9: lampirkan PDF yang sudah ditandatangani (TTE diperiksa, atau pindaian)."""
     limit = app.config.letters.max_upload_mb * 1024 * 1024
     if pdf_file.stat().st_size > limit:
         raise Failure(f"berkas melebihi batas {app.config.letters.max_upload_mb} MB")
@@ -206,4 +214,5 @@ def letter_verify(app: AppContext, pdf_file: Path) -> None:
                            "date": found.letter_date.isoformat(),
                            "request": app.letters.code_of(found),
                            "signed_at": found.signed_at.isoformat() if found.signed_at else None,
-                           "sha256": found.signed_sha256}, ensure_ascii=False))
+                           "sha256": found.signed_sha256,
+                           "signature": signature_json(found)}, ensure_ascii=False))

@@ -49,19 +49,26 @@ def read_request_file(path: Path) -> object:
 @click.argument("request_file", metavar="REQUEST.json",
                 type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--host", "preferred_host", help="Pilih akun Zoom sendiri (diperiksa ulang).")
+@click.option("--override-holiday", "override_holiday", metavar="ALASAN",
+              help="Izinkan rapat pada hari libur atau jam istirahat, dengan alasan (dicatat "
+                   "di jejak audit).")
 @pass_app
-def provision(app: AppContext, request_file: Path, preferred_host: str | None) -> None:
+def provision(app: AppContext, request_file: Path, preferred_host: str | None,
+              override_holiday: str | None) -> None:
     """Proses permohonan yang sudah disetujui: cek jadwal, buat rapat Zoom, simpan."""
-    output = submit_request(app.intake, read_request_file(request_file), "cli", preferred_host)
+    output = submit_request(app.intake, read_request_file(request_file), "cli", preferred_host,
+                            override_holiday)
     click.echo(json.dumps(output, ensure_ascii=False))
 
 
 def submit_request(intake: Intake, data: object, actor: str,
-                   preferred_host: str | None = None) -> dict[str, Any]:
+                   preferred_host: str | None = None,
+                   override_holiday: str | None = None) -> dict[str, Any]:
     """Submit, provision and draft; failures become the command's exit codes (2 input, 1 Zoom).
     Returns the JSON object the command prints."""
     try:
-        result, draft = intake.submit(data, actor=actor, preferred_host=preferred_host)
+        result, draft = intake.submit(data, actor=actor, preferred_host=preferred_host,
+                                      override_holiday=override_holiday)
     except InvalidInput as exc:
         raise BadInput(str(exc)) from exc
     except CalendarRejected as exc:

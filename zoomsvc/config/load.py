@@ -101,7 +101,9 @@ def demo_document(sandbox_url: str = DEMO_SANDBOX_URL) -> dict[str, Any]:
         "letters": {"technical_contact": "Andi (Staf Aptika), 0812-0000-0000",
                     "tembusan": ["Wali Kota Tarakan (sebagai laporan)",
                                  "Kepala Bidang Aplikasi dan Informatika"],
-                    "verify_base_url": "http://127.0.0.1:8000/verifikasi"},
+                    "verify_base_url": "http://127.0.0.1:8000/verifikasi",
+                    # The demo has no BSrE certificate to sign with: the Kadis signs by hand.
+                    "signing_mode": "basah"},
         "audit": {"key": DEMO_AUDIT_KEY},
         # A fictional official: the demo must not print a real person's name.
         "signer": {"name": "CONTOH NAMA PEJABAT, S.Kom., M.Si.",

@@ -123,6 +123,24 @@ class AgencySettings:
 
 
 @dataclass(frozen=True)
+class ServiceHours:
+    """Service hours of some weekdays (``[[calendar.hours]]``), overriding the default hours."""
+
+    days: tuple[int, ...]
+    open: str = ""  # empty: calendar.service_start
+    close: str = ""  # empty: calendar.service_end
+    breaks: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class LocalHoliday:
+    """A holiday the national calendar lacks (HUT Kota, a Wali Kota's decree)."""
+
+    date: str  # ISO date, e.g. 2026-12-15
+    name: str
+
+
+@dataclass(frozen=True)
 class CalendarSettings:
     """Rules of the calendar check (SOP step 4); times of day are local to ``agency.timezone``."""
 
@@ -138,6 +156,11 @@ class CalendarSettings:
     alternative_days: int = 7
     slot_step_minutes: int = 30
     zoom_list_cache_seconds: int = 60
+    hours: tuple[ServiceHours, ...] = ()
+    national_holidays: bool = True
+    cuti_bersama: bool = True
+    holidays_add: tuple[LocalHoliday, ...] = ()
+    holidays_remove: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -185,6 +208,7 @@ class LetterSettings:
     pdf_timeout_seconds: int = 120
     pdf_converter: str = "auto"
     pdf_server: str = ""
+    tte_trust_roots: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from cryptography import x509
+
+from zoomsvc.config.calendar_section import (
+    build_hours,
+    build_local_holidays,
+    build_removed_holidays,
+    clock_minutes,
+)
 from zoomsvc.config.fields import ConfigError, build_dataclass, section
 from zoomsvc.config.model import (
     PLAN_CONCURRENCY,
@@ -123,6 +132,7 @@ def _validate_zoom(zoom: ZoomSettings) -> None:
 
 
 def build_calendar(raw: Mapping[str, Any]) -> CalendarSettings:
+    """The ``[calendar]`` section: buffers, service hours and breaks, holidays, limits."""
     raw = dict(raw)
     if "service_days" in raw:
         days = raw["service_days"]
@@ -131,11 +141,21 @@ def build_calendar(raw: Mapping[str, Any]) -> CalendarSettings:
             raise ConfigError("calendar.service_days", "daftar hari ISO 1 (Senin) sampai 7 "
                               "(Minggu), mis. [1, 2, 3, 4, 5]")
         raw["service_days"] = tuple(sorted(set(days)))
-    cal = build_dataclass(CalendarSettings, raw, "calendar", prebuilt={"service_days"} & set(raw))
-    opens = _clock_minutes("calendar.service_start", cal.service_start)
-    closes = _clock_minutes("calendar.service_end", cal.service_end)
+    prebuilt = {"service_days"} & set(raw)
+    if "holidays_add" in raw:
+        raw["holidays_add"] = build_local_holidays(raw["holidays_add"])
+        prebuilt.add("holidays_add")
+    if "holidays_remove" in raw:
+        raw["holidays_remove"] = build_removed_holidays(raw["holidays_remove"])
+        prebuilt.add("holidays_remove")
+    hours = raw.pop("hours", [])
+    cal = build_dataclass(CalendarSettings, raw, "calendar", prebuilt=prebuilt)
+    opens = clock_minutes("calendar.service_start", cal.service_start)
+    closes = clock_minutes("calendar.service_end", cal.service_end)
     if closes <= opens:
         raise ConfigError("calendar.service_end", "harus setelah calendar.service_start")
+    cal = replace(cal, hours=build_hours(hours, cal.service_days, cal.service_start,
+                                         cal.service_end))
     for name in ("buffer_before_minutes", "buffer_after_minutes", "min_lead_minutes"):
         if not 0 <= getattr(cal, name) <= 24 * 60:
             raise ConfigError(f"calendar.{name}", "harus antara 0 dan 1440 menit")
@@ -145,15 +165,6 @@ def build_calendar(raw: Mapping[str, Any]) -> CalendarSettings:
         if not 1 <= getattr(cal, name) <= upper:
             raise ConfigError(f"calendar.{name}", f"harus antara 1 dan {upper}")
     return cal
-
-
-def _clock_minutes(key: str, text: str) -> int:
-    """Minutes after midnight of ``HH:MM``."""
-    hours, sep, minutes = text.partition(":")
-    if not (sep and hours.isdigit() and minutes.isdigit() and len(minutes) == 2
-            and int(hours) < 24 and int(minutes) < 60):
-        raise ConfigError(key, f"format jam HH:MM, mis. '07:30', bukan {text!r}")
-    return int(hours) * 60 + int(minutes)
 
 
 def check_zone(key: str, name: str) -> None:
@@ -193,7 +204,19 @@ def build_letters(raw: Mapping[str, Any]) -> LetterSettings:
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
             raise ConfigError("letters.tembusan", "harus berupa daftar teks")
         raw["tembusan"] = tuple(items)
-    letters = build_dataclass(LetterSettings, raw, "letters", prebuilt={"tembusan"} & set(raw))
+    if "tte_trust_roots" in raw:
+        roots = raw["tte_trust_roots"]
+        if not isinstance(roots, list) or not all(isinstance(r, str) and r for r in roots):
+            raise ConfigError("letters.tte_trust_roots", "harus berupa daftar path berkas PEM")
+        for root in roots:
+            _check_pem("letters.tte_trust_roots", root)
+        raw["tte_trust_roots"] = tuple(roots)
+    letters = build_dataclass(LetterSettings, raw, "letters",
+                              prebuilt={"tembusan", "tte_trust_roots"} & set(raw))
+    if letters.signing_mode not in SIGNING_MODES:
+        raise ConfigError("letters.signing_mode", "harus \"tte\" (tanda tangan elektronik) "
+                          "atau \"basah\" (tanda tangan basah, dipindai), bukan "
+                          f"{letters.signing_mode!r}")
     try:
         letters.number_template.format(**NUMBER_FIELDS)
     except (KeyError, IndexError, ValueError) as exc:
@@ -203,9 +226,6 @@ def build_letters(raw: Mapping[str, Any]) -> LetterSettings:
         raise ConfigError("letters.number_template", "harus memuat {urut} (nomor urut)")
     if not 0 <= letters.open_minutes_before <= 120:
         raise ConfigError("letters.open_minutes_before", "harus antara 0 dan 120 menit")
-    if letters.signing_mode not in SIGNING_MODES:
-        raise ConfigError("letters.signing_mode", "harus \"tte\" (tanda tangan elektronik) atau "
-                          "\"basah\" (tanda tangan basah yang dipindai)")
     if letters.emblem and not Path(letters.emblem).is_file():
         raise ConfigError("letters.emblem", f"berkas gambar lambang {letters.emblem} tidak "
                           "ditemukan; isi path PNG/JPEG yang ada, atau kosongkan")
@@ -232,6 +252,15 @@ def _loopback_address(address: str) -> bool:
     except ValueError:
         return False
     return port is not None and port > 0 and "/" not in address and is_loopback_url(url)
+def _check_pem(key: str, path: str) -> None:
+    try:
+        found = x509.load_pem_x509_certificates(Path(path).read_bytes())
+    except OSError as exc:
+        raise ConfigError(key, f"berkas {path} tidak dapat dibaca ({exc.strerror})") from exc
+    except ValueError as exc:
+        raise ConfigError(key, f"berkas {path} bukan sertifikat PEM") from exc
+    if not found:
+        raise ConfigError(key, f"berkas {path} tidak memuat sertifikat")
 
 
 def build_signer(raw: Mapping[str, Any]) -> Signer:

@@ -24,6 +24,12 @@ from zoomsvc.letters.invitation import meeting_ics
 from zoomsvc.letters.mail import Attachment, send_mail
 from zoomsvc.letters.numbering import mint_number
 from zoomsvc.letters.render import LetterRenderer, packaged_template
+from zoomsvc.letters.signature import (
+    SignatureCheck,
+    SignatureRefused,
+    check_signature,
+    load_trust_roots,
+)
 from zoomsvc.store import Database
 from zoomsvc.store import records as rec
 from zoomsvc.store.files import FileStore
@@ -50,6 +56,11 @@ class LetterRefused(ValueError):
         self.field = field
 
 
+class UnacceptableFile(LetterRefused):
+    """The uploaded file itself is refused (not a PDF, too large, signature missing or broken):
+    a bad request, unlike a step taken at the wrong time."""
+
+
 class LetterService:
     """Drafts, reviews, signatures and deliveries of reply letters."""
 
@@ -61,6 +72,7 @@ class LetterService:
         self.files = FileStore(config.letters.files_dir)
         self.output = Path(config.letters.output_dir)
         self._renderers: dict[str, LetterRenderer] = {}
+        self._trust_roots = load_trust_roots(config.letters.tte_trust_roots)
 
     def renderer(self, kind: str) -> LetterRenderer:
         """The (cached) renderer of a template; parsing a template once saves most of the time."""
@@ -158,8 +170,10 @@ class LetterService:
             return letter
 
     def sign(self, code: str, pdf: bytes, *, actor: str, role: Role) -> Letter:
-        """Kadis's step 9: attach the signed PDF; the letter can never be signed again."""
+        """Kadis's step 9: attach the signed PDF (its signature checked as the office's signing
+        mode requires); the letter can never be signed again."""
         self.check_pdf(pdf)
+        signature = self.check_signature(pdf)
         now = self.clock()
         with self.db.allocation() as session:
             request = self._request(session, code)
@@ -174,9 +188,12 @@ class LetterService:
             redated = (self._redate(letter, now)
                        if self.config.letters.date_on == "signature" else "")
             rec.transition(session, request, State.SIGNED, actor=actor, role=role, now=now,
-                           note=f"surat {letter.number} ditandatangani{redated}")
+                           note=f"surat {letter.number} {signature.audit_note}{redated}")
             letter.signed_sha256 = self.files.put(pdf)
             letter.signed_at, letter.signed_by, letter.status = now, actor, "signed"
+            letter.signature_kind = signature.kind
+            letter.signer_subject = signature.subject
+            letter.signature_note = signature.note
             return letter
 
     def check_pdf(self, content: bytes) -> None:
@@ -184,7 +201,16 @@ class LetterService:
         try:
             check_pdf(content, self.config.letters.max_upload_mb)
         except UploadRefused as exc:
-            raise LetterRefused(exc.field, str(exc)) from exc
+            raise UnacceptableFile(exc.field, str(exc)) from exc
+
+    def check_signature(self, content: bytes) -> SignatureCheck:
+        """The signature of a signed letter as ``letters.signing_mode`` requires it; refused
+        with the reason when it is missing, broken or not trusted."""
+        try:
+            return check_signature(content, self.config.letters.signing_mode,
+                                   self._trust_roots)
+        except SignatureRefused as exc:
+            raise UnacceptableFile("file", str(exc)) from exc
 
     def current(self, code: str) -> Letter | None:
         """The request's newest letter, if any."""

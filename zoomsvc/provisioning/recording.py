@@ -21,8 +21,11 @@ def existing_code(db: Database, data: RequestInput) -> str | None:
 
 
 def record_request(db: Database, data: RequestInput, *, actor: str, role: Role,
-                   now: datetime) -> tuple[str, bool]:
+                   now: datetime, holiday_override: str | None = None) -> tuple[str, bool]:
     """Store an approved request with a new code (``ZM-2026-0001``); (code, created).
+
+    ``holiday_override`` (the staff's reason to allow a holiday or a break) is kept with the
+    request and written into its first audit event.
 
     Two workers recording the same letter at once end with one request: the loser of the
     unique constraint returns the winner's code.
@@ -37,11 +40,15 @@ def record_request(db: Database, data: RequestInput, *, actor: str, role: Role,
                 agenda=data.agenda, start_at=data.start, end_at=data.end,
                 participants=data.participants, contact_name=data.contact.name,
                 contact_phone=data.contact.phone, contact_email=data.contact.email,
-                state=State.APPROVED.value, state_since=now, created_at=now)
+                state=State.APPROVED.value, state_since=now, created_at=now,
+                holiday_override=holiday_override)
             session.add(request)
             session.flush()
+            note = f"surat {data.letter_number}"
+            if holiday_override is not None:
+                note += f"; hari libur/jam istirahat diizinkan: {holiday_override}"
             rec.append_event(session, request, actor=actor, role=role, now=now,
-                             note=f"surat {data.letter_number}", from_state=None,
+                             note=note, from_state=None,
                              to_state=State.APPROVED, sop_step="1–3")
             return request.code, True
     except IntegrityError:

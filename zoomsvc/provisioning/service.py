@@ -29,7 +29,17 @@ from datetime import UTC, datetime, timedelta
 from typing import NoReturn
 from zoneinfo import ZoneInfo
 
-from zoomsvc.calendar import Busy, BusyIndex, CalendarRejected, Rules, check, validate_request
+from zoomsvc.calendar import (
+    Busy,
+    BusyIndex,
+    CalendarRejected,
+    Problem,
+    Rules,
+    check,
+    holiday_calendar,
+    validate_request,
+    years_around,
+)
 from zoomsvc.config import Config
 from zoomsvc.crashpoints import crash_point
 from zoomsvc.domain import parse_request
@@ -77,28 +87,35 @@ class Provisioner:
         self.client = client
         self.clock = clock
         self.zone = ZoneInfo(config.agency.timezone)
-        self.rules = Rules.from_settings(config.calendar, self.zone, config.agency.zone_label)
+        closed_days = holiday_calendar(config.calendar,
+                                       years_around(self.clock().astimezone(self.zone).date()))
+        self.rules = Rules.from_settings(config.calendar, self.zone, config.agency.zone_label,
+                                         closed_days)
         self.upcoming = UpcomingMeetings(client, config.calendar.zoom_list_cache_seconds)
         self.storing = MeetingStore(db, client, lambda: self.clock())
         self._daily_blocked: dict[str, datetime] = {}
 
     def submit(self, data: object, *, actor: str = "cli", role: Role = Role.STAF,
-               preferred_host: str | None = None) -> ProvisionResult:
+               preferred_host: str | None = None,
+               override_holiday: str | None = None) -> ProvisionResult:
         """Validate, record (once per agency letter) and provision a request.
 
+        ``override_holiday`` is the staff's reason to hold the meeting on a holiday or in a
+        break; it is stored with the request and written into its first audit event.
         Raises :class:`~zoomsvc.domain.InvalidInput` or :class:`CalendarRejected` for bad input
         (nothing stored, nothing sent), :class:`ProvisioningFailed` when Zoom or storage failed.
         """
         request_input = parse_request(data, self.zone, [o.name for o in self.config.opd])
+        reason = _override_reason(override_holiday, role)
         code = existing_code(self.db, request_input)
         if code is None:
             problems = validate_request(self.config.zoom.hosts, request_input.start,
                                         request_input.end, request_input.participants,
-                                        self.clock(), self.rules)
+                                        self.clock(), self.rules, reason is not None)
             if problems:
                 raise CalendarRejected(problems)
             code, created = record_request(self.db, request_input, actor=actor, role=role,
-                                           now=self.clock())
+                                           now=self.clock(), holiday_override=reason)
         else:
             created = False
         result = self.provision(code, actor=actor, role=role, preferred_host=preferred_host)
@@ -146,6 +163,7 @@ class Provisioner:
             request = rec.request_by_code(session, code)
             assert request is not None
             start, end, participants = request.start_at, request.end_at, request.participants
+            overridden = request.holiday_override is not None
         horizon_end = end + timedelta(days=self.rules.alternative_days + 2)
         try:
             external = self.upcoming.busy([h.user for h in self.config.zoom.hosts],
@@ -166,7 +184,8 @@ class Provisioner:
             for row in rec.meetings_between(session, start - timedelta(days=1), horizon_end):
                 index.add(_busy_of(row))
             answer = check(index, self.config.zoom.hosts, start, end, participants, now,
-                           self.rules, exclude=frozenset(exclude), preferred=preferred)
+                           self.rules, exclude=frozenset(exclude), preferred=preferred,
+                           override_holiday=overridden)
             if answer.host is not None:
                 session.add(Meeting(request_id=request.id, marker=code, host=answer.host.user,
                                     owner_tag=new_owner_tag(), status="intent", start_at=start,
@@ -176,7 +195,8 @@ class Provisioner:
                 return answer.host.user, None
             # Hosts at their daily API limit are free in the calendar: that is not "full".
             if not exclude or check(index, self.config.zoom.hosts, start, end, participants,
-                                    now, self.rules, preferred=preferred).host is None:
+                                    now, self.rules, preferred=preferred,
+                                    override_holiday=overridden).host is None:
                 request.full_reason = answer.reason
                 request.alternatives_json = alternatives_to_json(answer.alternatives)
                 request.last_error = None
@@ -319,6 +339,19 @@ class Provisioner:
 
     def _result(self, request: Request) -> ProvisionResult:
         return result_of(request)
+
+
+def _override_reason(reason: str | None, role: Role) -> str | None:
+    """The staff's reason to allow a holiday or a break, or None when there is none."""
+    if reason is None:
+        return None
+    if role not in (Role.STAF, Role.SUBKOORDINATOR):
+        raise CalendarRejected([Problem("override_holiday", "Hanya staf yang dapat mengizinkan "
+                                        "rapat pada hari libur atau jam istirahat.")])
+    if not reason.strip():
+        raise CalendarRejected([Problem("override_holiday", "Alasan rapat pada hari libur atau "
+                                        "jam istirahat wajib diisi.")])
+    return reason.strip()[:500]
 
 
 def _busy_of(row: Meeting) -> Busy:

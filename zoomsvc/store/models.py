@@ -92,6 +92,8 @@ class Request(Base):
     full_reason: Mapped[str | None] = mapped_column(String(40))
     alternatives_json: Mapped[str | None] = mapped_column(Text)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Why staff let this request fall on a holiday or in a break (migration 0008); None: not.
+    holiday_override: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
 
     meetings: Mapped[list[Meeting]] = relationship(back_populates="request",
@@ -188,6 +190,11 @@ class Letter(Base):
     signed_sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
     signed_at: Mapped[datetime | None]
     signed_by: Mapped[str | None] = mapped_column(String(200))
+    # How it was signed (0008): "tte" (checked electronic signature) or "basah" (wet ink), the
+    # signer certificate's subject, and what the check found, as shown on the verification page.
+    signature_kind: Mapped[str | None] = mapped_column(String(10))
+    signer_subject: Mapped[str | None] = mapped_column(Text)
+    signature_note: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]
     sent_to: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime]

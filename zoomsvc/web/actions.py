@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, flash, make_response, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import FileStorage
 
@@ -16,16 +16,21 @@ from zoomsvc.calendar import CalendarRejected
 from zoomsvc.letters.assemble import OfficialDataMissing
 from zoomsvc.letters.mail import MailFailed
 from zoomsvc.letters.render import TemplateCheckError
-from zoomsvc.letters.service import LetterRefused
+from zoomsvc.letters.service import LetterRefused, UnacceptableFile
 from zoomsvc.provisioning import ProvisioningFailed
 from zoomsvc.store import lifecycle_records
 from zoomsvc.web.auth import current_user, require_roles
 from zoomsvc.web.context import services
 from zoomsvc.web.forms import ActionForm, ReviewForm, SignForm
+from zoomsvc.web.pages import detail
 from zoomsvc.workflow import Role, TransitionRefused
 
 bp = Blueprint("actions", __name__, url_prefix="/permohonan/<code>")
 ENTRY_ROLES = (Role.STAF, Role.SUBKOORDINATOR)
+
+
+class RefusedUpload(Exception):
+    """The uploaded signed letter is refused for what it is (not when it was sent)."""
 
 
 class SlotTaken(Exception):
@@ -130,8 +135,22 @@ def sign(code: str) -> ResponseReturnValue:
         return _back(code)
     content = upload.read()
     letters = services().letters
-    return _run(code, lambda actor, role: letters.sign(code, content, actor=actor, role=role),
-                "Surat bertanda tangan tersimpan.")
+
+    def step(actor: str, role: Role) -> None:
+        try:
+            letters.sign(code, content, actor=actor, role=role)
+        except UnacceptableFile as exc:
+            raise RefusedUpload(str(exc)) from exc
+
+    try:
+        return _run(code, step, "Surat bertanda tangan tersimpan.")
+    except RefusedUpload as exc:
+        # The file itself is refused (no signature, altered...): a bad request, answered with
+        # the request's page and the reason, not a redirect as if a step had been taken.
+        flash(f"Tidak dapat diproses: {exc}", "error")
+        response = make_response(detail(code))
+        response.status_code = 400
+        return response
 
 
 @bp.post("/kirim")

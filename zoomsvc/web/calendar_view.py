@@ -1,4 +1,5 @@
-"""Availability: hosts × hours for a day or a week, service-made and Zoom-only meetings."""
+"""Availability: hosts × hours for a day or a week, service-made and Zoom-only meetings, and
+the holidays on which no meeting is offered."""
 
 from __future__ import annotations
 
@@ -67,7 +68,9 @@ def grid() -> ResponseReturnValue:
                                     "zoom", None))
     days_list = [first + timedelta(days=i) for i in range(days)]
     hours = list(range(6, 22))
-    return render_template("calendar.html", hosts=svc.config.zoom.hosts,
+    closed_days = svc.provisioner.rules.holidays
+    holidays = {day: name for day in days_list if (name := closed_days.name_of(day))}
+    return render_template("calendar.html", hosts=svc.config.zoom.hosts, holidays=holidays,
                            cells=place_blocks(blocks, days_list, hours, zone),
                            days=days_list, hours=hours, first=first, days_count=days,
                            zoom_error=zoom_error, prev=first - timedelta(days=days),

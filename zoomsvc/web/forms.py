@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
     DateField,
     IntegerField,
     PasswordField,
@@ -51,6 +52,9 @@ class RequestForm(FlaskForm):
     contact_email = StringField("E-mail narahubung", validators=[DataRequired(REQUIRED),
                                                                   Length(max=200)])
     host = SelectField("Akun Zoom", validators=[Optional()], validate_choice=False)
+    override_holiday = BooleanField("Izinkan pada hari libur atau jam istirahat")
+    override_reason = StringField("Alasan (wajib bila diizinkan; dicatat di jejak audit)",
+                                  validators=[Optional(), Length(max=500)])
     scan = FileField("Pindaian surat permohonan (PDF)")  # the view adds the configured limit
 
 

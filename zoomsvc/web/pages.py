@@ -30,7 +30,7 @@ ENTRY_ROLES = (Role.STAF, Role.SUBKOORDINATOR)
 # Where an input error of the request lands on the form.
 FIELD_OF = {"start": "start", "end": "end", "contact.name": "contact_name",
             "contact.phone": "contact_phone", "contact.email": "contact_email",
-            "(permohonan)": "topic"}
+            "(permohonan)": "topic", "override_holiday": "override_reason"}
 
 
 @bp.get("/dasbor")
@@ -104,7 +104,9 @@ def new_request() -> ResponseReturnValue:
             try:
                 result, draft = svc.intake.submit(
                     _request_data(form), actor=user.username, role=user.role,
-                    preferred_host=form.host.data or None)
+                    preferred_host=form.host.data or None,
+                    override_holiday=(form.override_reason.data or "")
+                    if form.override_holiday.data else None)
             except InvalidInput as exc:
                 _form_error(form, exc.field, exc.message)
             except CalendarRejected as exc:
@@ -204,4 +206,5 @@ def detail(code: str) -> ResponseReturnValue:
             flags=flags if user.role in STAFF_ROLES else [],
             sign=SignForm(), sla=sla_status(found.state, found.state_since, svc.clock()),
             pdf_available=converter_for(svc.config.letters).available(),
-            max_signed_mb=svc.config.letters.max_upload_mb)
+            max_signed_mb=svc.config.letters.max_upload_mb,
+            signing_mode=svc.config.letters.signing_mode)
