@@ -11,7 +11,7 @@ from functools import cache
 import pytest
 
 from zoomsvc.letters.context import LetterData, Signer
-from zoomsvc.letters.pdf import docx_to_pdf, find_soffice
+from zoomsvc.letters.pdf import find_soffice, oneshot_pdf
 from zoomsvc.letters.render import (
     TEMPLATE_FULL,
     TEMPLATE_SCHEDULED,
@@ -47,7 +47,7 @@ LONG_TOPIC = ("Rapat Koordinasi Lintas Perangkat Daerah tentang Percepatan Penur
 
 @cache
 def printed(template: str, data: LetterData) -> bytes:
-    return docx_to_pdf(LetterRenderer(packaged_template(template)).render(data), 180)
+    return oneshot_pdf(LetterRenderer(packaged_template(template)).render(data), 180)
 
 
 def pages(pdf: bytes) -> list[str]:
