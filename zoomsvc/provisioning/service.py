@@ -32,6 +32,7 @@ from zoomsvc.calendar import Busy, BusyIndex, CalendarRejected, Rules, check, va
 from zoomsvc.config import Config
 from zoomsvc.crashpoints import crash_point
 from zoomsvc.domain import parse_request
+from zoomsvc.input_bounds import PARTICIPANTS_MAX
 from zoomsvc.provisioning.external import UpcomingMeetings, agenda_with_marker
 from zoomsvc.provisioning.outcome import (
     MeetingInfo,
@@ -86,7 +87,10 @@ class Provisioner:
         Raises :class:`~zoomsvc.domain.InvalidInput` or :class:`CalendarRejected` for bad input
         (nothing stored, nothing sent), :class:`ProvisioningFailed` when Zoom or storage failed.
         """
-        request_input = parse_request(data, self.zone, [o.name for o in self.config.opd])
+        hosts = self.config.zoom.hosts
+        request_input = parse_request(
+            data, self.zone, [o.name for o in self.config.opd], now=self.clock(),
+            max_participants=max((h.capacity for h in hosts), default=PARTICIPANTS_MAX))
         code = existing_code(self.db, request_input)
         if code is None:
             problems = validate_request(self.config.zoom.hosts, request_input.start,
