@@ -49,6 +49,10 @@ class LetterRefused(ValueError):
         self.field = field
 
 
+class LetterConflict(LetterRefused):
+    """The step clashes with another letter (its signed file is that letter's)."""
+
+
 class LetterService:
     """Drafts, reviews, signatures and deliveries of reply letters."""
 
@@ -136,6 +140,13 @@ class LetterService:
             letter = self._open_letter(session, request)
             if letter is None or request.state != State.REVIEWED:
                 raise LetterRefused("state", f"surat {code} belum diparaf Kabid")
+            # Each signed file belongs to one letter (unique signed_sha256): the verification
+            # page would otherwise vouch for the wrong one.
+            digest = hashlib.sha256(pdf).hexdigest()
+            other = session.scalars(select(Letter).where(Letter.signed_sha256 == digest)).first()
+            if other is not None:
+                raise LetterConflict("file", f"berkas ini sudah dipakai untuk surat "
+                                     f"{other.number}")
             rec.transition(session, request, State.SIGNED, actor=actor, role=role, now=now,
                            note=f"surat {letter.number} ditandatangani")
             letter.signed_sha256 = self.files.put(pdf)
