@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, flash, make_response, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import FileStorage
 
@@ -16,9 +16,10 @@ from zoomsvc.calendar import CalendarRejected
 from zoomsvc.letters.assemble import OfficialDataMissing
 from zoomsvc.letters.mail import MailFailed
 from zoomsvc.letters.render import TemplateCheckError
-from zoomsvc.letters.service import LetterRefused
+from zoomsvc.letters.service import LetterConflict, LetterRefused
 from zoomsvc.provisioning import ProvisioningFailed
 from zoomsvc.store import lifecycle_records
+from zoomsvc.web import pages
 from zoomsvc.web.auth import current_user, require_roles
 from zoomsvc.web.context import services
 from zoomsvc.web.forms import ActionForm, ReviewForm, SignForm
@@ -130,8 +131,19 @@ def sign(code: str) -> ResponseReturnValue:
         return _back(code)
     content = upload.read()
     letters = services().letters
-    return _run(code, lambda actor, role: letters.sign(code, content, actor=actor, role=role),
-                "Surat bertanda tangan tersimpan.")
+    user = current_user()
+    assert user is not None
+    try:
+        letters.sign(code, content, actor=user.username, role=user.role)
+    except LetterConflict as exc:
+        # The page again, with the reason, as a conflict (409) rather than a redirect.
+        flash(f"Tidak dapat diproses: {exc}.", "error")
+        return make_response(pages.detail(code), 409)
+    except FAILURES as exc:
+        flash(f"Tidak dapat diproses: {exc}", "error")
+    else:
+        flash("Surat bertanda tangan tersimpan.", "success")
+    return _back(code)
 
 
 @bp.post("/kirim")
