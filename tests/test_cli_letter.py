@@ -246,6 +246,24 @@ def test_letter_sign_stores_the_pdf_and_a_second_signature_is_refused(
     assert shown(zoomsvc("letter", "show", code))["signed_sha256"] == digest
 
 
+def test_letter_sign_with_a_file_already_signed_for_another_letter_exits_2(
+        zoomsvc: Callable[..., Result], signed: str, signed_pdf: Path, tmp_path: Path,
+        make_request: Callable[..., dict[str, Any]]) -> None:
+    day = workday()
+    request_file = tmp_path / "REQUEST-2.json"
+    request_file.write_text(json.dumps(make_request(start=f"{day}T13:00", end=f"{day}T15:00")),
+                            encoding="utf-8")
+    second = shown(zoomsvc("provision", str(request_file)))["request"]
+    shown(zoomsvc("letter", "review", second, "--approve", "--by", "Kabid Aptika"))
+    number = shown(zoomsvc("letter", "show", signed))["number"]
+
+    line = failed(zoomsvc("letter", "sign", second, str(signed_pdf), "--by", "Kadis DKISP"),
+                  exit_code=2)
+
+    assert f"berkas ini sudah dipakai untuk surat {number}" in line
+    assert shown(zoomsvc("letter", "show", second))["status"] == "reviewed"
+
+
 def test_letter_sign_refuses_a_file_that_is_not_a_pdf(
         zoomsvc: Callable[..., Result], code: str, tmp_path: Path) -> None:
     shown(zoomsvc("letter", "review", code, "--approve", "--by", "Kabid Aptika"))

@@ -198,6 +198,24 @@ def bad_bodies() -> list[Any]:
         pytest.param(lambda b: {**b, "topic": "T" * 201}, "topic", id="topic-too-long"),
         pytest.param(lambda b: {**b, "topic": "Rapat\x1b[2J"}, "topic",
                      id="topic-control-character"),
+        pytest.param(lambda b: {**b, "participants": 10**28}, "participants",
+                     id="participants-1e28"),
+        pytest.param(lambda b: {**b, "participants": "9" * 5000}, "participants",
+                     id="participants-5000-digit-text"),
+        pytest.param(lambda b: {**b, "start": "0001-01-01T01:00+05:00"}, "start",
+                     id="start-year-1-with-offset"),
+        pytest.param(lambda b: {**b, "start": "9999-12-31T09:00", "end": "9999-12-31T12:00"},
+                     "start", id="start-year-9999"),
+        pytest.param(lambda b: {**b, "letter_date": "0001-01-01"}, "letter_date",
+                     id="letter-date-year-1"),
+        *[pytest.param(lambda b, key=key: {**b, key: "Rapat \ud800 Stunting"}, key,
+                       id=f"lone-surrogate-in-{key}")
+          for key in ("agency", "letter_number", "subject", "topic", "agenda",
+                      "srikandi_agenda")],
+        pytest.param(lambda b: {**b, "contact": {**b["contact"], "name": "Rina\udfff"}},
+                     "contact.name", id="lone-surrogate-in-contact"),
+        pytest.param(lambda b: {**b, "topic": "Rapat\x00Stunting"}, "topic", id="nul-in-topic"),
+        pytest.param(lambda b: {**b, "agenda": "Baris satu\x00"}, "agenda", id="nul-in-agenda"),
         pytest.param(lambda b: [b], "(permohonan)", id="json-list"),
         pytest.param(lambda b: "permohonan", "(permohonan)", id="json-string"),
         pytest.param(lambda b: 42, "(permohonan)", id="json-number"),
@@ -233,6 +251,34 @@ def test_a_file_that_is_not_json_exits_2_and_touches_nothing(
 
     assert result.exit_code == 2, result.output
     assert says in one_line(result)
+    assert request_rows(database) == 0
+    assert api_calls(sandbox) == {}
+
+
+def with_participants_digits(body: dict[str, Any], digits: int) -> str:
+    """The body as JSON with ``participants`` written as a literal of ``digits`` nines."""
+    return json.dumps({**body, "participants": 0}).replace(
+        '"participants": 0', '"participants": ' + "9" * digits)
+
+
+@pytest.mark.parametrize(("raw", "says"), [
+    pytest.param(lambda b: with_participants_digits(b, 5000), "participants:",
+                 id="participants-5000-digits"),
+    pytest.param(lambda b: "[" * 100_000 + "]" * 100_000, "terlalu bertingkat",
+                 id="nested-100000-deep"),
+    pytest.param(lambda b: json.dumps(b)[:-1] + ', "agenda": ' + "[" * 100_000
+                 + "]" * 100_000 + "}", "terlalu bertingkat", id="nested-100000-deep-in-a-field"),
+])
+def test_a_request_file_the_json_decoder_chokes_on_exits_2(
+        runner: CliRunner, config_path: Path, sandbox: SandboxServer, database: Database,
+        tmp_path: Path, body: Callable[..., dict[str, Any]],
+        raw: Callable[[dict[str, Any]], str], says: str) -> None:
+    result = provision(runner, config_path, None, tmp_path, raw=raw(body()))
+
+    assert result.exit_code == 2, result.output
+    line = one_line(result)
+    assert "Permohonan tidak valid" in line
+    assert says in line
     assert request_rows(database) == 0
     assert api_calls(sandbox) == {}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -139,6 +140,79 @@ def test_the_agenda_may_span_lines_up_to_its_limit(
 def test_the_agenda_refuses_control_characters_other_than_newline_and_tab(
         make_request: Callable[..., dict[str, Any]]) -> None:
     assert refused_field(make_request(agenda="Paparan\x07")) == "agenda"
+
+
+def test_the_agenda_accepts_the_line_breaks_a_browser_sends(
+        make_request: Callable[..., dict[str, Any]]) -> None:
+    agenda = "1. Paparan\r\n2. Diskusi\r\n\t3. Penutup"
+    assert parse_request(make_request(agenda=agenda), WITA).agenda == agenda
+
+
+@pytest.mark.parametrize("field", ["agency", "letter_number", "subject", "topic", "agenda",
+                                   "srikandi_agenda"])
+def test_a_lone_surrogate_in_any_text_is_refused_naming_the_field(
+        make_request: Callable[..., dict[str, Any]], field: str) -> None:
+    assert refused_field(make_request(**{field: "Rapat \ud800 Koordinasi"})) == field
+
+
+def test_a_lone_surrogate_in_a_contact_field_names_it(
+        make_request: Callable[..., dict[str, Any]]) -> None:
+    assert refused_field(with_contact(make_request(), name="Rina\udfff")) == "contact.name"
+
+
+def test_an_unknown_key_with_control_characters_is_named_printably(
+        make_request: Callable[..., dict[str, Any]]) -> None:
+    field = refused_field({**make_request(), "ruang\x00\ud800": "Aula"})
+    assert field == ascii("ruang\x00\ud800")
+
+
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=WITA)
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"start": "0001-01-01T01:00+05:00"}, "start"),
+    ({"start": "9999-12-31T09:00", "end": "9999-12-31T12:00"}, "start"),
+    ({"end": "9999-12-31T23:59-23:59"}, "end"),
+    ({"start": "2024-11-24T09:00"}, "start"),
+    ({"start": "2029-01-02T09:00"}, "start"),
+    ({"letter_date": "0001-01-01"}, "letter_date"),
+    ({"letter_date": "9999-12-31"}, "letter_date"),
+    ({"letter_date": "2020-11-20"}, "letter_date"),
+])
+def test_years_outside_the_window_around_now_are_refused(
+        make_request: Callable[..., dict[str, Any]], changes: dict[str, str],
+        field: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_request(make_request(**changes), WITA, now=NOW)
+    assert caught.value.field == field
+    assert "tahunnya harus antara" in caught.value.message
+
+
+def test_years_inside_the_window_are_accepted(
+        make_request: Callable[..., dict[str, Any]]) -> None:
+    parsed = parse_request(make_request(start="2028-12-05T09:00", end="2028-12-05T12:00",
+                                        letter_date="2021-01-04"), WITA, now=NOW)
+    assert parsed.start.year == 2028
+
+
+@pytest.mark.parametrize("participants", [
+    pytest.param(301, id="301"), pytest.param(10**28, id="1e28"),
+    pytest.param(-10**28, id="minus-1e28"),
+    pytest.param(Decimal("9" * 5000), id="5000-digits-from-json"),
+    pytest.param("9" * 5000, id="5000-digits-as-text"),
+    pytest.param("0" * 5000 + "301", id="301-after-5000-zeros"),
+])
+def test_participants_above_the_largest_host_are_refused(
+        make_request: Callable[..., dict[str, Any]], participants: object) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_request(make_request(participants=participants), WITA, max_participants=300)
+    assert caught.value.field == "participants"
+
+
+def test_participants_up_to_the_largest_host_are_accepted(
+        make_request: Callable[..., dict[str, Any]]) -> None:
+    assert parse_request(make_request(participants="0" * 5000 + "300"), WITA,
+                         max_participants=300).participants == 300
 
 
 def test_the_optional_fields_may_be_left_out_or_null(

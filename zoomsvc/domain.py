@@ -9,13 +9,14 @@ calendar check, which raises its own rejection with the same shape.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from zoomsvc import input_bounds as bounds
 from zoomsvc.marker import marker_like
 
 TOPIC_MAX = 200
@@ -66,17 +67,22 @@ class InvalidInput(ValueError):
         self.message = message
 
 
-def parse_request(data: object, zone: ZoneInfo, agencies: Iterable[str] = ()) -> RequestInput:
+def parse_request(data: object, zone: ZoneInfo, agencies: Iterable[str] = (), *,
+                  now: datetime | None = None,
+                  max_participants: int = bounds.PARTICIPANTS_MAX) -> RequestInput:
     """Validate raw input (a decoded JSON object or form) into a :class:`RequestInput`.
 
     Times without an offset are local to ``zone`` (the agency's zone); ``agencies``, when not
-    empty, is the list of known agency names (matched without regard to case).
+    empty, is the list of known agency names (matched without regard to case). Years are held
+    to a window around ``now`` (default: the wall clock), participants to ``max_participants``
+    (the largest host of the pool).
     """
+    today = (now or datetime.now(UTC)).astimezone(zone).date()
     if not isinstance(data, Mapping):
         raise InvalidInput("(permohonan)", "harus berupa objek JSON {...}")
     for key in data:
         if key not in REQUIRED and key not in OPTIONAL:
-            raise InvalidInput(str(key), "kolom tidak dikenal")
+            raise InvalidInput(bounds.field_label(key), "kolom tidak dikenal")
     for key in REQUIRED:
         if key not in data or data[key] is None or data[key] == "":
             raise InvalidInput(key, "wajib diisi")
@@ -89,17 +95,17 @@ def parse_request(data: object, zone: ZoneInfo, agencies: Iterable[str] = ()) ->
         if agency.casefold() not in known:
             raise InvalidInput("agency", f"perangkat daerah {agency!r} tidak terdaftar")
         agency = known[agency.casefold()]
-    start = _moment(data["start"], "start", zone)
-    end = _moment(data["end"], "end", zone)
+    start = _moment(data["start"], "start", zone, today)
+    end = _moment(data["end"], "end", zone, today)
     return RequestInput(
         agency=agency,
         letter_number=_text(data, "letter_number", 100),
-        letter_date=_day(data["letter_date"], "letter_date"),
+        letter_date=_day(data["letter_date"], "letter_date", today),
         subject=_text(data, "subject", 300),
         topic=_text(data, "topic", TOPIC_MAX),
         start=start,
         end=end,
-        participants=_count(data["participants"], "participants"),
+        participants=_count(data["participants"], "participants", max_participants),
         contact=_contact(data["contact"]),
         agenda=_text(data, "agenda", AGENDA_MAX, multiline=True, required=False),
         srikandi_agenda=_text(data, "srikandi_agenda", 100, required=False) or None,
@@ -119,42 +125,63 @@ def _text(data: Mapping[str, Any], key: str, limit: int, *, multiline: bool = Fa
         raise InvalidInput(name, "wajib diisi")
     if len(value) > limit:
         raise InvalidInput(name, f"paling banyak {limit} karakter (sekarang {len(value)})")
-    allowed = {"\n", "\t"} if multiline else set()
-    if any(unicodedata.category(c) == "Cc" and c not in allowed for c in value):
-        raise InvalidInput(name, "mengandung karakter kontrol")
+    problem = bounds.character_problem(
+        value, bounds.MULTILINE_CONTROLS if multiline else frozenset())
+    if problem:
+        raise InvalidInput(name, problem)
     return value
 
 
-def _moment(value: object, field: str, zone: ZoneInfo) -> datetime:
+def _moment(value: object, field: str, zone: ZoneInfo, today: date) -> datetime:
     if not isinstance(value, str):
         raise InvalidInput(field, "harus berupa waktu ISO, mis. 2026-11-25T09:00")
     try:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise InvalidInput(field, f"waktu tidak dapat dibaca: {value!r} (contoh "
+        raise InvalidInput(field, f"waktu tidak dapat dibaca: {value[:40]!r} (contoh "
                            "2026-11-25T09:00 atau 2026-11-25T09:00+08:00)") from None
+    # Checked before any conversion between zones, which overflows near years 1 and 9999.
+    problem = bounds.year_problem(moment.year, today, bounds.MEETING_YEARS_BACK,
+                                  bounds.MEETING_YEARS_AHEAD)
+    if problem:
+        raise InvalidInput(field, problem)
     return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
 
 
-def _day(value: object, field: str) -> date:
+def _day(value: object, field: str, today: date) -> date:
     if not isinstance(value, str):
         raise InvalidInput(field, "harus berupa tanggal YYYY-MM-DD")
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
-        raise InvalidInput(field, f"tanggal tidak dapat dibaca: {value!r} (format "
+        raise InvalidInput(field, f"tanggal tidak dapat dibaca: {value[:40]!r} (format "
                            "YYYY-MM-DD)") from None
+    problem = bounds.year_problem(day.year, today, bounds.LETTER_YEARS_BACK,
+                                  bounds.LETTER_YEARS_AHEAD)
+    if problem:
+        raise InvalidInput(field, problem)
+    return day
 
 
-def _count(value: object, field: str) -> int:
+def _count(value: object, field: str, largest: int) -> int:
+    over = f"melebihi kapasitas akun Zoom terbesar ({largest} peserta)"
+    if isinstance(value, Decimal):  # an integer too long to be read as int (load_json)
+        raise InvalidInput(field, over if value > 0 else "harus lebih dari 0")
     if isinstance(value, bool) or not isinstance(value, int):
         # isdecimal, not isdigit: "²" is a digit that int() cannot read.
         if isinstance(value, str) and value.strip().isdecimal():
-            value = int(value.strip())
+            # Thousands of digits would exceed int()'s limit; far fewer exceed any pool.
+            digits = value.strip().lstrip("0") or "0"
+            if len(digits) > len(str(largest)):
+                raise InvalidInput(field, over)
+            value = int(digits)
         else:
             raise InvalidInput(field, "harus berupa bilangan bulat")
-    if value <= 0:
-        raise InvalidInput(field, "harus lebih dari 0")
+    if value > largest:
+        raise InvalidInput(field, over)
+    problem = bounds.count_problem(value, largest)
+    if problem:
+        raise InvalidInput(field, problem)
     return value
 
 
@@ -163,7 +190,7 @@ def _contact(value: object) -> Contact:
         raise InvalidInput("contact", "harus berupa objek {name, phone, email}")
     for key in value:
         if key not in CONTACT_FIELDS:
-            raise InvalidInput(f"contact.{key}", "kolom tidak dikenal")
+            raise InvalidInput(f"contact.{bounds.field_label(key)}", "kolom tidak dikenal")
     name = _text(value, "name", 200, prefix="contact.")
     phone = _text(value, "phone", 50, prefix="contact.")
     email = _text(value, "email", 200, prefix="contact.")

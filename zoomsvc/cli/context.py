@@ -25,6 +25,16 @@ class ConfigProblem(click.ClickException):
         return f"Konfigurasi tidak valid: {self.message}"
 
 
+class Refused(click.ClickException):
+    """A value out of its bounds or in conflict with stored data: one line naming it, exit code
+    2, nothing changed."""
+
+    exit_code = 2
+
+    def format_message(self) -> str:
+        return f"Ditolak: {self.message}"
+
+
 class Failure(click.ClickException):
     """Zoom, storage or the schema failed: exit code 1 with what to do next."""
 

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import click
 
-from zoomsvc.cli.context import AppContext, Failure, pass_app
+from zoomsvc.cli.context import AppContext, Failure, Refused, pass_app
 from zoomsvc.letters.assemble import OfficialDataMissing
 from zoomsvc.letters.converter import docx_to_pdf
 from zoomsvc.letters.mail import MailFailed
 from zoomsvc.letters.pdf import PdfUnavailable, oneshot_pdf
 from zoomsvc.letters.render import LetterRenderer, TemplateCheckError, check_template
 from zoomsvc.letters.sample import sample_full_letter, sample_letter
-from zoomsvc.letters.service import LetterRefused
+from zoomsvc.letters.service import LetterConflict, LetterRefused
 from zoomsvc.store.models import Letter
 from zoomsvc.workflow import Role, TransitionRefused
 
@@ -166,6 +166,8 @@ def letter_sign(app: AppContext, code: str, pdf_file: Path, actor: str) -> None:
         raise Failure(f"berkas melebihi batas {app.config.letters.max_upload_mb} MB")
     try:
         app.letters.sign(code, pdf_file.read_bytes(), actor=actor, role=Role.KADIS)
+    except LetterConflict as exc:
+        raise Refused(f"{pdf_file}: {exc}.") from exc
     except ERRORS as exc:
         raise Failure(str(exc)) from exc
     click.echo(json.dumps(_letter_json(app, code), ensure_ascii=False))

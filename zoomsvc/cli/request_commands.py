@@ -13,6 +13,7 @@ import click
 from zoomsvc.calendar import CalendarRejected
 from zoomsvc.cli.context import AppContext, Failure, pass_app
 from zoomsvc.domain import InvalidInput
+from zoomsvc.input_bounds import JsonRefused, load_json
 from zoomsvc.intake import Intake
 from zoomsvc.provisioning import ProvisioningFailed
 from zoomsvc.store import records
@@ -39,10 +40,9 @@ def read_request_file(path: Path) -> object:
     except UnicodeDecodeError as exc:
         raise BadInput(f"{path}: bukan teks UTF-8") from exc
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BadInput(f"{path}: bukan JSON yang sah (baris {exc.lineno}, kolom {exc.colno})"
-                       ) from exc
+        return load_json(text)
+    except JsonRefused as exc:
+        raise BadInput(f"{path}: {exc}") from exc
 
 
 @click.command("provision")

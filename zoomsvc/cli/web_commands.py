@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import click
 
-from zoomsvc.cli.context import AppContext, ConfigProblem, Failure, pass_app
+from zoomsvc.cli.context import AppContext, ConfigProblem, Failure, Refused, pass_app
+from zoomsvc.input_bounds import TOKEN_DAYS_MAX
 from zoomsvc.store import accounts
 from zoomsvc.tokens import SCOPES, issue_api_token
 from zoomsvc.workflow import Role
@@ -106,6 +107,9 @@ def token() -> None:
 def token_create(app: AppContext, name: str, scopes: tuple[str, ...], agency: str | None,
                  days: int | None) -> None:
     """Buat token API (ditampilkan sekali; simpan dengan aman)."""
+    if days is not None and not 1 <= days <= TOKEN_DAYS_MAX:
+        raise Refused(f"--days: masa berlaku token harus 1 sampai {TOKEN_DAYS_MAX} hari "
+                      f"(sekarang {days}).")
     secret = app.config.web.secret_key
     if not secret:
         raise ConfigProblem("web.secret_key: wajib diisi agar token API dapat diperiksa oleh "

@@ -61,6 +61,10 @@ class UnacceptableFile(LetterRefused):
     a bad request, unlike a step taken at the wrong time."""
 
 
+class LetterConflict(LetterRefused):
+    """The step clashes with another letter (its signed file is that letter's)."""
+
+
 class LetterService:
     """Drafts, reviews, signatures and deliveries of reply letters."""
 
@@ -185,6 +189,13 @@ class LetterService:
             letter = self._open_letter(session, request)
             if letter is None or request.state != State.REVIEWED:
                 raise LetterRefused("state", f"surat {code} belum diparaf Kabid")
+            # Each signed file belongs to one letter (unique signed_sha256): the verification
+            # page would otherwise vouch for the wrong one.
+            digest = hashlib.sha256(pdf).hexdigest()
+            other = session.scalars(select(Letter).where(Letter.signed_sha256 == digest)).first()
+            if other is not None:
+                raise LetterConflict("file", f"berkas ini sudah dipakai untuk surat "
+                                     f"{other.number}")
             redated = (self._redate(letter, now)
                        if self.config.letters.date_on == "signature" else "")
             rec.transition(session, request, State.SIGNED, actor=actor, role=role, now=now,

@@ -43,6 +43,7 @@ from zoomsvc.calendar import (
 from zoomsvc.config import Config
 from zoomsvc.crashpoints import crash_point
 from zoomsvc.domain import parse_request
+from zoomsvc.input_bounds import PARTICIPANTS_MAX
 from zoomsvc.marker import agenda_with_marker, new_owner_tag
 from zoomsvc.provisioning.external import UpcomingMeetings
 from zoomsvc.provisioning.outcome import (
@@ -105,7 +106,10 @@ class Provisioner:
         Raises :class:`~zoomsvc.domain.InvalidInput` or :class:`CalendarRejected` for bad input
         (nothing stored, nothing sent), :class:`ProvisioningFailed` when Zoom or storage failed.
         """
-        request_input = parse_request(data, self.zone, [o.name for o in self.config.opd])
+        hosts = self.config.zoom.hosts
+        request_input = parse_request(
+            data, self.zone, [o.name for o in self.config.opd], now=self.clock(),
+            max_participants=max((h.capacity for h in hosts), default=PARTICIPANTS_MAX))
         reason = _override_reason(override_holiday, role)
         code = existing_code(self.db, request_input)
         if code is None:

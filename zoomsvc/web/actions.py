@@ -16,7 +16,7 @@ from zoomsvc.calendar import CalendarRejected
 from zoomsvc.letters.assemble import OfficialDataMissing
 from zoomsvc.letters.mail import MailFailed
 from zoomsvc.letters.render import TemplateCheckError
-from zoomsvc.letters.service import LetterRefused, UnacceptableFile
+from zoomsvc.letters.service import LetterConflict, LetterRefused, UnacceptableFile
 from zoomsvc.provisioning import ProvisioningFailed
 from zoomsvc.store import lifecycle_records
 from zoomsvc.web.auth import current_user, require_roles
@@ -30,7 +30,12 @@ ENTRY_ROLES = (Role.STAF, Role.SUBKOORDINATOR)
 
 
 class RefusedUpload(Exception):
-    """The uploaded signed letter is refused for what it is (not when it was sent)."""
+    """The uploaded signed letter is refused for what it is (not when it was sent); ``status``
+    is the HTTP answer: 400 for a bad file, 409 for a file that is another letter's."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class SlotTaken(Exception):
@@ -139,17 +144,19 @@ def sign(code: str) -> ResponseReturnValue:
     def step(actor: str, role: Role) -> None:
         try:
             letters.sign(code, content, actor=actor, role=role)
+        except LetterConflict as exc:
+            raise RefusedUpload(str(exc), 409) from exc
         except UnacceptableFile as exc:
-            raise RefusedUpload(str(exc)) from exc
+            raise RefusedUpload(str(exc), 400) from exc
 
     try:
         return _run(code, step, "Surat bertanda tangan tersimpan.")
     except RefusedUpload as exc:
-        # The file itself is refused (no signature, altered...): a bad request, answered with
-        # the request's page and the reason, not a redirect as if a step had been taken.
+        # The file itself is refused (no signature, altered, already another letter's): the
+        # request's page again with the reason, not a redirect as if a step had been taken.
         flash(f"Tidak dapat diproses: {exc}", "error")
         response = make_response(detail(code))
-        response.status_code = 400
+        response.status_code = exc.status
         return response
 
 

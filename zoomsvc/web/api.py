@@ -12,10 +12,12 @@ from flask.typing import ResponseReturnValue
 
 from zoomsvc.calendar import CalendarRejected
 from zoomsvc.domain import InvalidInput
+from zoomsvc.input_bounds import JsonRefused, load_json
 from zoomsvc.provisioning import ProvisioningFailed
 from zoomsvc.store import accounts, listing
 from zoomsvc.tokens import ApiClaims, TokenInvalid, read_api_token
 from zoomsvc.web.context import agency_zone, services
+from zoomsvc.web.query import page_arg
 from zoomsvc.workflow import Role
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -57,11 +59,16 @@ def _claims() -> ApiClaims:
 @bp.post("/permohonan")
 def create() -> ResponseReturnValue:
     """Submit an approved request (REQUEST.json body); answers like ``zoomsvc provision``."""
-    data = request.get_json(silent=True)
+    try:
+        data = load_json(request.get_data(as_text=True)) if request.is_json else None
+    except JsonRefused as exc:
+        return error(400, "(permohonan)", f"badan permintaan {exc}")
     if not isinstance(data, dict):
         return error(400, "(permohonan)", "badan permintaan harus objek JSON")
     claims = _claims()
-    if claims.agency and str(data.get("agency", "")).casefold() != claims.agency.casefold():
+    agency = data.get("agency")
+    if claims.agency and (not isinstance(agency, str)
+                          or agency.casefold() != claims.agency.casefold()):
         return error(403, "agency", f"token ini hanya untuk {claims.agency}")
     try:
         result, draft = services().intake.submit(data, actor=f"api:{claims.jti[:8]}",
@@ -95,7 +102,7 @@ def list_all() -> ResponseReturnValue:
     """Requests, newest first: ``?status=``, ``?hal=`` (page); an agency token sees its own."""
     svc = services()
     claims = _claims()
-    page = max(1, request.args.get("hal", 1, type=int) or 1)
+    page = page_arg()
     flt = listing.RequestFilter(state=request.args.get("status") or None,
                                 agency=claims.agency or request.args.get("opd") or None)
     zone = agency_zone()

@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 from zoomsvc.store import listing
 from zoomsvc.web.auth import STAFF_ROLES, require_roles
 from zoomsvc.web.context import agency_zone, services
+from zoomsvc.web.query import day_arg
 from zoomsvc.zoom import ZoomError
 
 bp = Blueprint("calendar", __name__)
@@ -35,10 +36,8 @@ def grid() -> ResponseReturnValue:
     """The availability grid of a day (``?tanggal=YYYY-MM-DD``) or week (``&rentang=minggu``)."""
     svc = services()
     zone = agency_zone()
-    try:
-        first = date.fromisoformat(request.args.get("tanggal", ""))
-    except ValueError:
-        first = svc.clock().astimezone(zone).date()
+    today = svc.clock().astimezone(zone).date()
+    first = day_arg("tanggal", today) or today
     days = 7 if request.args.get("rentang") == "minggu" else 1
     start = datetime.combine(first, time(), tzinfo=zone)
     end = start + timedelta(days=days)

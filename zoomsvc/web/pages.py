@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -22,6 +22,7 @@ from zoomsvc.web.auth import STAFF_ROLES, current_user, require_roles
 from zoomsvc.web.context import agency_zone, services
 from zoomsvc.web.forms import ActionForm, RequestForm, ReviewForm, SignForm
 from zoomsvc.web.opd_timeline import opd_timeline
+from zoomsvc.web.query import day_arg, page_arg
 from zoomsvc.web.sla import sla_status
 from zoomsvc.workflow import STATE_LABELS, Role, State, allowed_targets
 
@@ -58,13 +59,15 @@ def request_list() -> ResponseReturnValue:
     """All requests, filtered by state, agency, text and dates, a page at a time."""
     svc = services()
     args = request.args
-    page = max(1, args.get("hal", 1, type=int) or 1)
+    page = page_arg()
+    now = svc.clock()
+    today = now.astimezone(agency_zone()).date()
     flt = listing.RequestFilter(
         state=args.get("status") or None, agency=args.get("opd") or None,
         text=(args.get("q") or "").strip()[:100] or None,
-        start_from=_day_start(args.get("dari")), start_until=_day_start(args.get("sampai"), 1))
+        start_from=_day_start(day_arg("dari", today)),
+        start_until=_day_start(day_arg("sampai", today), 1))
     per_page = svc.config.web.page_size
-    now = svc.clock()
     with svc.db.session() as session:
         rows, total = listing.list_requests(session, flt, page=page, per_page=per_page)
         agencies = listing.agencies_in_use(session)
@@ -74,12 +77,8 @@ def request_list() -> ResponseReturnValue:
                            labels=STATE_LABELS, agencies=agencies, args=args)
 
 
-def _day_start(text: str | None, plus_days: int = 0) -> datetime | None:
-    if not text:
-        return None
-    try:
-        day = datetime.strptime(text, "%Y-%m-%d").date()  # noqa: DTZ007 - a date, zoned below
-    except ValueError:
+def _day_start(day: date | None, plus_days: int = 0) -> datetime | None:
+    if day is None:
         return None
     return datetime.combine(day + timedelta(days=plus_days), time(), tzinfo=agency_zone())
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 
 from zoomsvc.store import listing
 from zoomsvc.web.auth import current_user, require_roles
 from zoomsvc.web.context import services
+from zoomsvc.web.query import page_arg
 from zoomsvc.workflow import STATE_LABELS, Role
 
 bp = Blueprint("portal", __name__)
@@ -21,7 +22,7 @@ def index() -> ResponseReturnValue:
     assert user is not None
     assert user.agency is not None
     svc = services()
-    page = max(1, request.args.get("hal", 1, type=int) or 1)
+    page = page_arg()
     per_page = svc.config.web.page_size
     with svc.db.session() as session:
         rows, total = listing.list_requests(

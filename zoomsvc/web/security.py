@@ -1,10 +1,15 @@
-"""Security defaults: CSRF on every form, strict response headers, error pages."""
+"""Security defaults: CSRF on every form, strict response headers, error pages, and a guard
+that refuses control characters and lone surrogates before any view (or database) sees them."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, render_template
+from flask import Blueprint, Flask, Response, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
+
+from zoomsvc.input_bounds import MULTILINE_CONTROLS, character_problem, field_label
+from zoomsvc.web.query import InputRefused
 
 csrf = CSRFProtect()
 
@@ -22,8 +27,37 @@ ERROR_TEXT = {
 }
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def refuse_bad_characters() -> None:
+    """Refuse a path, query parameter or form field holding NUL or another control character
+    (form values may hold tab and line breaks) or a lone surrogate: PostgreSQL cannot store
+    NUL, and none of these belongs in any field."""
+    problem = character_problem(request.path)
+    if problem:
+        raise InputRefused("(alamat)", f"Alamat halaman {problem}.")
+    for key, value in request.args.items(multi=True):
+        problem = character_problem(key) or character_problem(value)
+        if problem:
+            raise InputRefused(field_label(key), f"Parameter '{field_label(key)}' {problem}.")
+    if request.mimetype not in FORM_TYPES:
+        return
+    for key, value in request.form.items(multi=True):
+        problem = character_problem(key) or character_problem(value, MULTILINE_CONTROLS)
+        if problem:
+            raise InputRefused(field_label(key), f"Isian '{field_label(key)}' {problem}.")
+    for key, upload in request.files.items(multi=True):
+        problem = character_problem(key) or character_problem(upload.filename or "")
+        if problem:
+            raise InputRefused(field_label(key), f"Nama berkas '{field_label(key)}' {problem}.")
+
+
 def install(app: Flask) -> None:
-    """Turn on CSRF protection, security headers and Indonesian error pages."""
+    """Turn on the character guard, CSRF protection, security headers and Indonesian error
+    pages."""
+    # Before CSRF: the guard must see the form before anything else reads it.
+    app.before_request(refuse_bad_characters)
     csrf.init_app(app)
 
     @app.after_request
@@ -41,6 +75,12 @@ def install(app: Flask) -> None:
         return render_template("error.html", code=400,
                                message="Formulir kedaluwarsa atau tidak sah (CSRF). Muat ulang "
                                        "halaman lalu kirim lagi."), 400
+
+    @app.errorhandler(InputRefused)
+    def input_refused(error: InputRefused) -> ResponseReturnValue:
+        if request.path.startswith("/api/"):
+            return jsonify({"error": {"field": error.field, "message": error.message}}), 400
+        return render_template("error.html", code=400, message=error.message), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:
