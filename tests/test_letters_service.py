@@ -220,10 +220,12 @@ def test_the_draft_says_the_number_meeting_id_passcode_local_time_and_signer(
 
 
 def test_the_approval_makes_the_letter_of_record_with_the_tte_footer(
-        letters: LetterService, config: Config, drafted: str) -> None:
-    letter = letters.review(drafted, approve=True, note="", actor=KABID, role=Role.KABID)
+        config: Config, db: Database, clock: Callable[[], datetime], drafted: str) -> None:
+    settings = dataclasses.replace(config.letters, signing_mode="tte")
+    electronic = LetterService(dataclasses.replace(config, letters=settings), db, clock)
+    letter = electronic.review(drafted, approve=True, note="", actor=KABID, role=Role.KABID)
 
-    text = docx_text(letters.record_path(drafted))
+    text = docx_text(electronic.record_path(drafted))
     assert "DRAF" not in text
     assert FIRST_NUMBER in text
     assert ("ditandatangani secara elektronik menggunakan sertifikat elektronik yang "
@@ -284,7 +286,8 @@ def test_dated_on_the_signature_the_signing_day_is_the_letters_date(
 
     assert letter.letter_date.isoformat() == "2026-11-26"
     assert events_of(db, drafted)[-1].note.startswith(
-        f"surat {FIRST_NUMBER} ditandatangani; tanggal surat diubah dari 23 November 2026 "
+        f"surat {FIRST_NUMBER} ditandatangani basah (pindaian); tanggal surat diubah dari "
+        "23 November 2026 "
         "menjadi 26 November 2026")
 
 

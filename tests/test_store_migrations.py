@@ -180,12 +180,14 @@ def test_0007_keys_existing_letters_and_keeps_old_duplicates_apart(empty: Databa
                     "ZM-2026-0003": "440/101/dinkes/2026", "ZM-2026-0004": "440/7"}
     assert "440 / 101 / dinkes / 2026" in numbers  # the text as typed is kept for printing
     assert chains == {1}
+    with pytest.raises(IntegrityError), empty.engine.begin() as connection:
+        _old_request(connection, "ZM-2026-0005", "Dinas Kesehatan", "440/101/DINKES/2026")
+    # The service's own lookup reads the models of the newest schema.
+    command.upgrade(config, "head")
     with empty.session() as session:
         found = rec.find_request(session, "Dinas Kesehatan", "440/\u200b101/Dinkes/2026")
         assert found is not None
         assert found.code == "ZM-2026-0001"
-    with pytest.raises(IntegrityError), empty.engine.begin() as connection:
-        _old_request(connection, "ZM-2026-0005", "Dinas Kesehatan", "440/101/DINKES/2026")
 
     command.downgrade(config, "0005")
     with empty.engine.connect() as connection:
