@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 import tomllib
 import typing
 from pathlib import Path
@@ -224,3 +226,12 @@ def test_demo_document_builds_a_valid_config_for_any_sandbox_url() -> None:
     config = build_config(demo_document("http://127.0.0.1:1234"), {}, "test")
     assert config.zoom.api_base_url == "http://127.0.0.1:1234/v2"
     assert config.zoom.oauth_url == "http://127.0.0.1:1234/oauth/token"
+
+
+def test_loading_the_configuration_does_not_load_the_zoom_client() -> None:
+    # The configuration is the bottom layer: it checks zoom.timezone against Zoom's list without
+    # importing zoomsvc.zoom (and requests) behind it.
+    probe = ("import sys, zoomsvc.config; print(sorted(m for m in sys.modules "
+             "if m == 'requests' or m.startswith('zoomsvc.zoom')))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
