@@ -26,7 +26,8 @@ class Services:
 
     @cached_property
     def db(self) -> Database:
-        """The database (schema not checked here: see :meth:`Database.require_schema`)."""
+        """The database (schema not checked here: see
+        :func:`zoomsvc.store.migrate.require_schema`)."""
         return Database(self.config.database.url, audit_key=self.config.audit.key)
 
     @cached_property
