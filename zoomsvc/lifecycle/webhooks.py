@@ -1,5 +1,5 @@
 """Zoom's webhook (``POST /zoom/webhook``), free of any web framework: raw body and headers in,
-status code and JSON body out. The web application mounts it (:mod:`.webhook_route`).
+status code and JSON body out. The web application mounts it (:mod:`zoomsvc.web.webhook`).
 
 Order of checks, each answered without touching Zoom (Zoom wants an answer within 3 s):
 
