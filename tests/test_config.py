@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import tomli_w
 from click.testing import CliRunner
 from werkzeug.security import check_password_hash
 
@@ -204,6 +205,21 @@ def test_check_config_prints_a_summary_without_secrets(tmp_path: Path) -> None:
     assert "Zoom DKISP 1" in result.output
     assert "s3cr3t-value" not in result.output
     assert "ganti-dengan-client-secret" not in result.output
+
+
+def test_check_config_warns_when_one_zoom_call_may_outlast_the_leases(tmp_path: Path) -> None:
+    path = tmp_path / "zoomsvc.toml"
+    example_text = EXAMPLE.read_text(encoding="utf-8")
+    path.write_text(example_text, encoding="utf-8")
+    quiet = CliRunner().invoke(cli, ["--config", str(path), "check-config"])
+    assert "zoom.read_timeout" not in quiet.output
+    document = tomllib.loads(example_text)
+    document["zoom"]["read_timeout"] = 90.0
+    path.write_text(tomli_w.dumps(document), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--config", str(path), "check-config"])
+    assert result.exit_code == 0, result.output
+    assert "zoom.read_timeout" in result.output
+    assert "anggaran 300 detik" in result.output
 
 
 def test_check_config_exits_2_with_the_key_for_a_broken_file(tmp_path: Path) -> None:

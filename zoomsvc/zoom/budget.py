@@ -26,3 +26,16 @@ def worst_case_call(settings: ZoomSettings) -> timedelta:
     one_attempt = (settings.connect_timeout * (ADAPTER_CONNECT_RETRIES + 1)
                    + settings.read_timeout)
     return timedelta(seconds=attempts * one_attempt + settings.max_retries * BACKOFF_CAP_S)
+
+
+def budget_warning(settings: ZoomSettings) -> str | None:
+    """A warning for ``check-config`` when these settings let one call outlast the budget the
+    leases are cut from (a second worker could then take over from a slow one), else None."""
+    worst = worst_case_call(settings).total_seconds()
+    budget = ZOOM_CALL_BUDGET.total_seconds()
+    if worst <= budget:
+        return None
+    return (f"Peringatan: dengan zoom.connect_timeout, zoom.read_timeout dan zoom.max_retries "
+            f"ini satu panggilan Zoom dapat berlangsung hingga {worst:.0f} detik, lebih lama "
+            f"dari anggaran {budget:.0f} detik yang menjadi dasar masa sewa pemesanan slot; "
+            f"kurangi batas waktu atau jumlah percobaan ulang.")
