@@ -140,15 +140,33 @@ def test_letter_render_also_renders_a_draft_whose_file_is_missing(
     assert path.read_bytes() == before
 
 
-def test_two_renders_of_one_draft_write_the_same_bytes(
-        intake: Intake, letters: LetterService, make_request: Callable[..., dict[str, Any]]
-        ) -> None:
+def test_a_second_render_during_the_first_leaves_the_recorded_digest_that_of_the_file(
+        intake: Intake, letters: LetterService, db: Database,
+        make_request: Callable[..., dict[str, Any]], monkeypatch: pytest.MonkeyPatch) -> None:
     result, _draft = intake.submit(make_request(), actor="rina", role=Role.STAF)
     path = letters.draft_path(result.code)
-    first = path.read_bytes()
     path.unlink()
-    letters.render_draft(result.code)
-    assert path.read_bytes() == first  # a draft version renders to the same file every time
+    with db.session() as session:  # as right after minting: no draft written yet
+        session.scalars(select(Letter)).one().draft_sha256 = None
+    writes: list[bytes] = []
+
+    def write(target: Path, content: bytes) -> None:
+        writes.append(content)
+        if len(writes) == 1:
+            write_atomically(target, content)
+            # Another process renders the same draft between this write and its record: the
+            # same letter, other bytes (docx stamps its zip entries with the time).
+            letters.render_draft(result.code)
+        else:
+            write_atomically(target, content + b"\0")
+
+    monkeypatch.setattr("zoomsvc.letters.service.write_atomically", write)
+    letter = letters.render_draft(result.code)
+    assert len(writes) == 2
+    assert letter is not None
+    assert letter.draft_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    with db.session() as session:
+        assert session.scalars(select(Letter)).one().draft_sha256 == letter.draft_sha256
 
 
 def test_an_atomic_write_leaves_no_temporary_file_and_replaces_the_old(tmp_path: Path) -> None:

@@ -24,9 +24,14 @@ def write_atomically(path: Path, content: bytes) -> None:
         raise
 
 
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, in hex."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def draft_written(path: Path, sha256: str) -> bool:
     """Whether ``path`` exists and holds the bytes whose digest was recorded."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest() == sha256
+        return file_sha256(path) == sha256
     except FileNotFoundError:
         return False

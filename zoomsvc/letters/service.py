@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from zoomsvc import formatting
 from zoomsvc.config import Config, LetterSettings
 from zoomsvc.letters.assemble import letter_data
-from zoomsvc.letters.draft_file import draft_written, write_atomically
+from zoomsvc.letters.draft_file import draft_written, file_sha256, write_atomically
 from zoomsvc.letters.invitation import meeting_ics
 from zoomsvc.letters.mail import Attachment, send_mail
 from zoomsvc.letters.numbering import mint_number
@@ -137,8 +137,8 @@ class LetterService:
         """Write the draft DOCX of the request's open letter unless the file on disk is already
         the one recorded; None when the request has no open letter. Outside the allocation
         lock, and harmless when two processes render the same letter at once: each writes a
-        file of its own and renames it into place, and the rendering of a given draft version
-        is the same bytes. A draft remade meanwhile is noticed and rendered instead."""
+        file of its own and renames it into place, and the digest recorded is the file's on
+        disk. A draft remade meanwhile is noticed and rendered instead."""
         while True:
             with self.db.session() as session:
                 letter = self._open_letter(session, self._request(session, code))
@@ -155,7 +155,10 @@ class LetterService:
             with self.db.allocation() as session:
                 row = session.get_one(Letter, letter_id)
                 if row.rendered_at == version:
-                    row.draft_sha256 = hashlib.sha256(content).hexdigest()
+                    # What is on disk now, not what this call wrote: another render of the same
+                    # version may have replaced it (equal text, other zip timestamps), and each
+                    # render records after its own write, so the last record is always right.
+                    row.draft_sha256 = file_sha256(self.draft_path(code))
                     return row
             # The draft was remade while this one rendered: render the new version.
 
