@@ -91,10 +91,9 @@ class LetterService:
         a different ``number`` (a corrected Srikandi number) voids the letter holding the old
         one, which stays in the register, and the audit event says so.
 
-        Only the number and the letter's row are made under the allocation lock; the DOCX is
-        rendered after it (:meth:`render_draft`), so other writers do not wait for docxtpl. A
-        crash in between leaves the row with its draft file missing, which the next run
-        (``draft_if_due``) or ``zoomsvc letter render`` renders."""
+        Only the number and the row are made under the allocation lock, the DOCX after it
+        (:meth:`render_draft`): a crash in between leaves a row without its file, rendered by
+        the next run or ``zoomsvc letter render``."""
         now = self.clock()
         with self.db.allocation() as session:
             request = self._request(session, code)
@@ -114,8 +113,7 @@ class LetterService:
                 letter = self._new_letter(session, request, letter.kind, now, wanted)
             elif letter is None:
                 letter = self._new_letter(session, request, kind, now, number)
-            # Checked here, so that missing official data or template stops before anything is
-            # stored, as it did when the letter was rendered inside this transaction.
+            # Missing official data or template stops here, before anything is stored.
             letter_data(self.config, request, letter, self.zone)
             self.renderer(letter.kind)
             # rendered_at is this draft's version (and the time in its properties); no digest
@@ -141,14 +139,14 @@ class LetterService:
         disk. A draft remade meanwhile is noticed and rendered instead."""
         while True:
             with self.db.session() as session:
-                letter = self._open_letter(session, self._request(session, code))
+                request = self._request(session, code)
+                letter = self._open_letter(session, request)
                 if letter is None:
                     return None
                 if letter.draft_sha256 is not None and draft_written(
                         self.draft_path(code), letter.draft_sha256):
                     return letter
-                data = letter_data(self.config, session.get_one(Request, letter.request_id),
-                                   letter, self.zone)
+                data = letter_data(self.config, request, letter, self.zone)
                 letter_id, version = letter.id, letter.rendered_at
             content = self.renderer(letter.kind).render(data, version)
             write_atomically(self.draft_path(code), content)
