@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 import tomllib
 import typing
 from pathlib import Path
 from typing import Any
 
 import pytest
+import tomli_w
 from click.testing import CliRunner
 from werkzeug.security import check_password_hash
 
@@ -204,6 +207,21 @@ def test_check_config_prints_a_summary_without_secrets(tmp_path: Path) -> None:
     assert "ganti-dengan-client-secret" not in result.output
 
 
+def test_check_config_warns_when_one_zoom_call_may_outlast_the_leases(tmp_path: Path) -> None:
+    path = tmp_path / "zoomsvc.toml"
+    example_text = EXAMPLE.read_text(encoding="utf-8")
+    path.write_text(example_text, encoding="utf-8")
+    quiet = CliRunner().invoke(cli, ["--config", str(path), "check-config"])
+    assert "zoom.read_timeout" not in quiet.output
+    document = tomllib.loads(example_text)
+    document["zoom"]["read_timeout"] = 90.0
+    path.write_text(tomli_w.dumps(document), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--config", str(path), "check-config"])
+    assert result.exit_code == 0, result.output
+    assert "zoom.read_timeout" in result.output
+    assert "anggaran 300 detik" in result.output
+
+
 def test_check_config_exits_2_with_the_key_for_a_broken_file(tmp_path: Path) -> None:
     path = tmp_path / "zoomsvc.toml"
     path.write_text('[zoom]\nplan = "enterprise"\n', encoding="utf-8")
@@ -224,3 +242,12 @@ def test_demo_document_builds_a_valid_config_for_any_sandbox_url() -> None:
     config = build_config(demo_document("http://127.0.0.1:1234"), {}, "test")
     assert config.zoom.api_base_url == "http://127.0.0.1:1234/v2"
     assert config.zoom.oauth_url == "http://127.0.0.1:1234/oauth/token"
+
+
+def test_loading_the_configuration_does_not_load_the_zoom_client() -> None:
+    # The configuration is the bottom layer: it checks zoom.timezone against Zoom's list without
+    # importing zoomsvc.zoom (and requests) behind it.
+    probe = ("import sys, zoomsvc.config; print(sorted(m for m in sys.modules "
+             "if m == 'requests' or m.startswith('zoomsvc.zoom')))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from zoomsvc.config.load import DEMO_AUDIT_KEY
 from zoomsvc.store import Database, SchemaMissing
 from zoomsvc.store import records as rec
-from zoomsvc.store.migrate import head_revision, upgrade
+from zoomsvc.store.migrate import head_revision, require_schema, upgrade
 from zoomsvc.store.models import AuditEvent, Meeting, Request, UTCDateTime
 from zoomsvc.workflow import (
     CHAIN_KEYED,
@@ -343,7 +343,7 @@ def test_an_appended_event_with_a_made_up_hash_is_reported(db: Database) -> None
 def test_an_empty_database_is_told_to_run_db_upgrade(tmp_path: Path) -> None:
     empty = Database(f"sqlite:///{tmp_path / 'empty.db'}")
     with pytest.raises(SchemaMissing, match="zoomsvc db upgrade") as caught:
-        empty.require_schema()
+        require_schema(empty)
     assert "requests" in str(caught.value)
     assert set(empty.missing_tables()) >= {"requests", "meetings", "audit_events",
                                            "alembic_version"}
@@ -351,11 +351,11 @@ def test_an_empty_database_is_told_to_run_db_upgrade(tmp_path: Path) -> None:
 
 
 def test_an_outdated_schema_is_told_to_run_db_upgrade(db: Database) -> None:
-    db.require_schema()
+    require_schema(db)
     with db.session() as session:
         session.execute(text("UPDATE alembic_version SET version_num = '0000'"))
     with pytest.raises(SchemaMissing, match="usang"):
-        db.require_schema()
+        require_schema(db)
 
 
 def test_upgrading_twice_changes_nothing(db: Database) -> None:

@@ -75,7 +75,8 @@ class Intake:
             return None
         try:
             if state == State.DRAFT_READY:
-                letter = self.letters.current(code)
+                # Made before; its file may still be missing if a run stopped after minting.
+                letter = self.letters.render_draft(code) or self.letters.current(code)
             else:
                 letter = self.letters.draft(code, actor=actor, role=role)
         except (LetterRefused, OfficialDataMissing, TemplateCheckError, OSError) as exc:

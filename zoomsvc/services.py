@@ -4,9 +4,10 @@ provisioning, letters. The command line and the web application both start from 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cached_property
 
+from zoomsvc.clock import utc_now
 from zoomsvc.config import Config
 from zoomsvc.intake import Intake
 from zoomsvc.letters.service import LetterService
@@ -14,11 +15,6 @@ from zoomsvc.lifecycle.refusals import RefusalCounter
 from zoomsvc.provisioning import Provisioner
 from zoomsvc.store import Database
 from zoomsvc.zoom import ZoomClient
-
-
-def utc_now() -> datetime:
-    """The current time, aware, in UTC."""
-    return datetime.now(UTC)
 
 
 class Services:
@@ -30,7 +26,8 @@ class Services:
 
     @cached_property
     def db(self) -> Database:
-        """The database (schema not checked here: see :meth:`Database.require_schema`)."""
+        """The database (schema not checked here: see
+        :func:`zoomsvc.store.migrate.require_schema`)."""
         return Database(self.config.database.url, audit_key=self.config.audit.key)
 
     @cached_property

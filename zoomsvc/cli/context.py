@@ -13,6 +13,7 @@ from zoomsvc.letters.service import LetterService
 from zoomsvc.provisioning import Provisioner
 from zoomsvc.services import Services
 from zoomsvc.store import Database, SchemaMissing
+from zoomsvc.store.migrate import require_schema
 from zoomsvc.zoom import ZoomClient
 
 
@@ -74,7 +75,7 @@ class AppContext:
     def db(self) -> Database:
         """The database with its schema checked: a clear message when it is missing."""
         try:
-            self.raw_db.require_schema()
+            require_schema(self.raw_db)
         except SchemaMissing as exc:
             raise Failure(str(exc)) from exc
         return self.raw_db

@@ -16,10 +16,10 @@ from typing import IO, Any
 import click
 
 from zoomsvc.cli.context import AppContext, Failure, pass_app
+from zoomsvc.clock import utc_now
 from zoomsvc.lifecycle import Cleaner, CleanupSummary, LockBusy, LockLost, Reconciler
 from zoomsvc.lifecycle.cleanup import DEFAULT_WORKERS, ItemResult, Plan
 from zoomsvc.lifecycle.reconcile import Change, ReconcileSummary
-from zoomsvc.provisioning.service import utc_now
 from zoomsvc.store import lifecycle_records as lrec
 from zoomsvc.store import records
 

@@ -8,8 +8,8 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from zoomsvc.cli.context import AppContext, Failure, pass_app
+from zoomsvc.clock import utc_now
 from zoomsvc.lifecycle.link import LinkRefused, link_meeting
-from zoomsvc.provisioning.service import utc_now
 from zoomsvc.zoom import ZoomError
 
 

@@ -14,6 +14,7 @@ from zoomsvc.letters.fonts import font_warnings
 from zoomsvc.letters.render import TemplateCheckError, check_template
 from zoomsvc.letters.service import template_file
 from zoomsvc.zoom import ZoomClient, ZoomError
+from zoomsvc.zoom.budget import budget_warning
 
 
 class ZoomProblem(click.ClickException):
@@ -66,6 +67,9 @@ def check_config(app: AppContext) -> None:
     click.echo(json.dumps(config_summary(config), indent=2, ensure_ascii=False))
     for warning in font_warnings(templates):  # a warning, not a failure: the DOCX is still right
         click.echo(warning, err=True)
+    slow = budget_warning(config.zoom)
+    if slow:  # a warning: calls still work, only a slow one could be taken over
+        click.echo(slow, err=True)
     click.echo("Konfigurasi dan templat surat valid.", err=True)
 
 

@@ -36,7 +36,7 @@ from zoomsvc.config.model import (
     ZoomSettings,
     is_loopback_url,
 )
-from zoomsvc.zoom.timezones import is_zoom_timezone
+from zoomsvc.config.zoom_timezones import is_zoom_timezone
 
 PASSCODE_CHARACTERS = frozenset(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789@_*-"

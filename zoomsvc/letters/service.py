@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from zoomsvc import formatting
 from zoomsvc.config import Config, LetterSettings
 from zoomsvc.letters.assemble import letter_data
+from zoomsvc.letters.draft_file import draft_written, file_sha256, write_atomically
 from zoomsvc.letters.invitation import meeting_ics
 from zoomsvc.letters.mail import Attachment, send_mail
 from zoomsvc.letters.numbering import mint_number
@@ -86,9 +87,13 @@ class LetterService:
         return self._renderers[path]
 
     def draft(self, code: str, *, actor: str, role: Role, number: str | None = None) -> Letter:
-        """Render (or re-render) the draft of the request's letter. A number is kept for good;
+        """Make (or remake) the draft of the request's letter. A number is kept for good;
         a different ``number`` (a corrected Srikandi number) voids the letter holding the old
-        one, which stays in the register, and the audit event says so."""
+        one, which stays in the register, and the audit event says so.
+
+        Only the number and the row are made under the allocation lock, the DOCX after it
+        (:meth:`render_draft`): a crash in between leaves a row without its file, rendered by
+        the next run or ``zoomsvc letter render``."""
         now = self.clock()
         with self.db.allocation() as session:
             request = self._request(session, code)
@@ -108,12 +113,14 @@ class LetterService:
                 letter = self._new_letter(session, request, letter.kind, now, wanted)
             elif letter is None:
                 letter = self._new_letter(session, request, kind, now, number)
-            content = self.renderer(letter.kind).render(
-                letter_data(self.config, request, letter, self.zone), now)
-            self._write_file(self.draft_path(request.code), content)
+            # Missing official data or template stops here, before anything is stored.
+            letter_data(self.config, request, letter, self.zone)
+            self.renderer(letter.kind)
+            # rendered_at is this draft's version (and the time in its properties); no digest
+            # yet means "file still to be written".
+            letter.rendered_at, letter.draft_sha256 = now, None
+            self.draft_path(request.code).unlink(missing_ok=True)
             self.record_path(request.code).unlink(missing_ok=True)  # a new draft: no record yet
-            letter.draft_sha256 = hashlib.sha256(content).hexdigest()
-            letter.rendered_at = now
             letter.status = "draft"
             note = f"draf surat {letter.number}"
             if request.state == State.DRAFT_READY:
@@ -122,7 +129,36 @@ class LetterService:
                 note += f"; nomor {replaced} dibatalkan (void) dan diganti nomor {letter.number}"
             rec.transition(session, request, State.DRAFT_READY, actor=actor, role=role, now=now,
                            note=note)
-            return letter
+        return self.render_draft(code) or letter
+
+    def render_draft(self, code: str) -> Letter | None:
+        """Write the draft DOCX of the request's open letter unless the file on disk is already
+        the one recorded; None when the request has no open letter. Outside the allocation
+        lock, and harmless when two processes render the same letter at once: each writes a
+        file of its own and renames it into place, and the digest recorded is the file's on
+        disk. A draft remade meanwhile is noticed and rendered instead."""
+        while True:
+            with self.db.session() as session:
+                request = self._request(session, code)
+                letter = self._open_letter(session, request)
+                if letter is None:
+                    return None
+                if letter.draft_sha256 is not None and draft_written(
+                        self.draft_path(code), letter.draft_sha256):
+                    return letter
+                data = letter_data(self.config, request, letter, self.zone)
+                letter_id, version = letter.id, letter.rendered_at
+            content = self.renderer(letter.kind).render(data, version)
+            write_atomically(self.draft_path(code), content)
+            with self.db.allocation() as session:
+                row = session.get_one(Letter, letter_id)
+                if row.rendered_at == version:
+                    # What is on disk now, not what this call wrote: another render of the same
+                    # version may have replaced it (equal text, other zip timestamps), and each
+                    # render records after its own write, so the last record is always right.
+                    row.draft_sha256 = file_sha256(self.draft_path(code))
+                    return row
+            # The draft was remade while this one rendered: render the new version.
 
     def draft_path(self, code: str) -> Path:
         """Where the current draft DOCX of a request is written (name from the code, never
@@ -163,7 +199,7 @@ class LetterService:
                            if self.config.letters.date_on in ("approval", "signature") else "")
                 content = self.renderer(letter.kind).render(
                     letter_data(self.config, request, letter, self.zone, draft=False), now)
-                self._write_file(self.record_path(request.code), content)
+                write_atomically(self.record_path(request.code), content)
                 rec.transition(session, request, State.REVIEWED, actor=actor, role=role,
                                now=now, note=(note or "diparaf") + redated)
                 letter.status = "reviewed"
@@ -331,13 +367,6 @@ class LetterService:
         session.add(letter)
         session.flush()
         return letter
-
-    @staticmethod
-    def _write_file(path: Path, content: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_suffix(".tmp")
-        temp.write_bytes(content)
-        temp.replace(path)
 
     @staticmethod
     def _request(session: Session, code: str) -> Request:

@@ -2,7 +2,7 @@
 
 The jobs run from the operating system's scheduler (``zoomsvc cleanup``, ``zoomsvc reconcile``),
 one at a time across hosts (:mod:`.lock`); the webhook handler (:mod:`.webhooks`) is mounted by
-the web application (:mod:`.webhook_route`). Staff see what needs them through
+the web application (:mod:`zoomsvc.web.webhook`). Staff see what needs them through
 :func:`zoomsvc.store.lifecycle_records.open_attention`.
 """
 

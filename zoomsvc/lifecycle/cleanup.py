@@ -27,9 +27,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from zoomsvc.clock import utc_now
 from zoomsvc.lifecycle.drift import mark_deleted, note_event, settle_request, shown_id
 from zoomsvc.lifecycle.lock import LIFECYCLE_JOB, LOCK_TTL, JobLock, LockLost
-from zoomsvc.provisioning.service import INTENT_LEASE, utc_now
+from zoomsvc.provisioning.service import INTENT_LEASE
 from zoomsvc.store import Database
 from zoomsvc.store import lifecycle_records as lrec
 from zoomsvc.store import records as rec

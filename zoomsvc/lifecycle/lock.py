@@ -21,10 +21,13 @@ from sqlalchemy.exc import IntegrityError
 from zoomsvc.store import Database
 from zoomsvc.store import lifecycle_records as lrec
 from zoomsvc.store.models import JobLock as JobLockRow
+from zoomsvc.zoom.budget import ZOOM_CALL_BUDGET
 
-# Longer than the slowest single Zoom call with every retry (about five minutes with the
-# client's defaults), so a runner that is merely slow is not taken over.
-LOCK_TTL = timedelta(minutes=10)
+# A runner renews the lock between Zoom calls, so between two renewals it waits for at most two
+# calls (a token fetch and a call, or cleanup's look-up and delete), each within the declared
+# budget: a runner that is merely slow is never taken over. Cut from the same budget as the
+# provisioning intent's lease (provisioning/service.py).
+LOCK_TTL = 2 * ZOOM_CALL_BUDGET
 HEARTBEAT_EVERY = timedelta(seconds=20)
 LIFECYCLE_JOB = "lifecycle"
 

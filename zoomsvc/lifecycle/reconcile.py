@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
+from zoomsvc.clock import utc_now
 from zoomsvc.config import Config
 from zoomsvc.lifecycle.drift import (
     PoolFacts,
@@ -36,7 +37,7 @@ from zoomsvc.lifecycle.drift import (
 from zoomsvc.lifecycle.lock import LIFECYCLE_JOB, LOCK_TTL, JobLock
 from zoomsvc.marker import Marker, legacy_codes, read_marker
 from zoomsvc.provisioning.external import owns
-from zoomsvc.provisioning.service import INTENT_LEASE, utc_now
+from zoomsvc.provisioning.service import INTENT_LEASE
 from zoomsvc.store import Database
 from zoomsvc.store import lifecycle_records as lrec
 from zoomsvc.store import records as rec

@@ -1,5 +1,5 @@
 """Zoom's webhook (``POST /zoom/webhook``), free of any web framework: raw body and headers in,
-status code and JSON body out. The web application mounts it (:mod:`.webhook_route`).
+status code and JSON body out. The web application mounts it (:mod:`zoomsvc.web.webhook`).
 
 Order of checks, each answered without touching Zoom (Zoom wants an answer within 3 s):
 
@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from zoomsvc.clock import utc_now
 from zoomsvc.lifecycle.drift import PoolFacts
 from zoomsvc.lifecycle.refusals import RefusalCounter
 from zoomsvc.lifecycle.zoom_events import (
@@ -36,7 +37,6 @@ from zoomsvc.lifecycle.zoom_events import (
     apply_event,
     clean_text,
 )
-from zoomsvc.provisioning.service import utc_now
 from zoomsvc.store import Database
 from zoomsvc.store import lifecycle_records as lrec
 from zoomsvc.store.models import WebhookEvent

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import NoReturn
 from zoneinfo import ZoneInfo
 
@@ -40,6 +40,7 @@ from zoomsvc.calendar import (
     validate_request,
     years_around,
 )
+from zoomsvc.clock import utc_now
 from zoomsvc.config import Config
 from zoomsvc.crashpoints import crash_point
 from zoomsvc.domain import parse_request
@@ -66,16 +67,13 @@ from zoomsvc.zoom import (
     ZoomError,
     ZoomOutcomeUnknown,
 )
+from zoomsvc.zoom.budget import ZOOM_CALL_BUDGET
 
 log = logging.getLogger("zoomsvc.provisioning")
-# Longer than one create plus the marker search under the client's timeouts and retries (about
-# five minutes at worst with the defaults), shorter than the 15-minute Mutu Baku of step 5.
-INTENT_LEASE = timedelta(minutes=10)
-
-
-def utc_now() -> datetime:
-    """The current time, aware, in UTC."""
-    return datetime.now(UTC)
+# The worker holding an intent waits for at most a token fetch and the create, each one Zoom call
+# within its budget; so two budgets (10 minutes), still shorter than the 15-minute Mutu Baku of
+# step 5. The lifecycle jobs' lock is cut from the same budget (lifecycle/lock.py).
+INTENT_LEASE = 2 * ZOOM_CALL_BUDGET
 
 
 class Provisioner:

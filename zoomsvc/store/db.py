@@ -31,7 +31,10 @@ POSTGRES_EXTRA = "pasang ekstra postgres: pip install 'zoomsvc[postgres]'"
 
 
 class SchemaMissing(RuntimeError):
-    """The database has no (or an outdated) schema: run ``zoomsvc db upgrade``."""
+    """The database has no (or an outdated) schema: run ``zoomsvc db upgrade``.
+
+    Raised by :func:`zoomsvc.store.migrate.require_schema`: the schema's version is the
+    migrations' business, and they build on this module, not the other way round."""
 
 
 class DriverMissing(RuntimeError):
@@ -96,17 +99,6 @@ class Database:
         """Tables of the current schema that the database lacks (empty when ready)."""
         present = set(inspect(self.engine).get_table_names())
         return [name for name in SCHEMA_TABLES if name not in present]
-
-    def require_schema(self) -> None:
-        """Raise :class:`SchemaMissing` with what to do when the schema is not there."""
-        from zoomsvc.store.migrate import is_current
-
-        missing = self.missing_tables()
-        if missing:
-            raise SchemaMissing(f"skema basis data belum dibuat (tabel {', '.join(missing)} "
-                                "tidak ada): jalankan 'zoomsvc db upgrade'")
-        if not is_current(self):
-            raise SchemaMissing("skema basis data usang: jalankan 'zoomsvc db upgrade'")
 
     def dispose(self) -> None:
         """Close every pooled connection."""

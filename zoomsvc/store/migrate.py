@@ -9,7 +9,7 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from zoomsvc.store.db import Database
+from zoomsvc.store.db import Database, SchemaMissing
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -43,3 +43,14 @@ def upgrade(db: Database, revision: str = "head") -> tuple[str | None, str | Non
     before = current_revision(db)
     command.upgrade(_alembic_config(db), revision)
     return before, current_revision(db)
+
+
+def require_schema(db: Database) -> None:
+    """Raise :class:`~zoomsvc.store.db.SchemaMissing` saying what to do when the schema is
+    missing or older than this version's migrations."""
+    missing = db.missing_tables()
+    if missing:
+        raise SchemaMissing(f"skema basis data belum dibuat (tabel {', '.join(missing)} "
+                            "tidak ada): jalankan 'zoomsvc db upgrade'")
+    if not is_current(db):
+        raise SchemaMissing("skema basis data usang: jalankan 'zoomsvc db upgrade'")

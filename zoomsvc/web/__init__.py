@@ -11,7 +11,6 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from zoomsvc.config import Config, load_config
-from zoomsvc.lifecycle.webhook_route import webhook_blueprint
 from zoomsvc.services import Services
 from zoomsvc.web import (
     actions,
@@ -26,6 +25,7 @@ from zoomsvc.web import (
     verify,
 )
 from zoomsvc.web.context import install_template_helpers
+from zoomsvc.web.webhook import webhook_blueprint
 
 
 def create_app(config: Config | None = None, services: Services | None = None,

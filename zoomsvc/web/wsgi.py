@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from zoomsvc.config import load_config
 from zoomsvc.services import Services
+from zoomsvc.store.migrate import require_schema
 from zoomsvc.web import create_app
 
 _services = Services(load_config())
-_services.db.require_schema()
+require_schema(_services.db)
 app = create_app(services=_services)

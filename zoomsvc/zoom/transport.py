@@ -49,6 +49,8 @@ log = logging.getLogger("zoomsvc.zoom")
 USER_AGENT = f"zoomsvc/{__version__} (+layanan zoom meeting)"
 BACKOFF_BASE_S = 0.5
 BACKOFF_CAP_S = 20.0
+# Failed connection attempts the adapter repeats by itself (nothing was sent, so always safe).
+ADAPTER_CONNECT_RETRIES = 2
 DAILY_LIMIT_PATTERN = re.compile(r"daily rate limit", re.IGNORECASE)
 
 
@@ -301,8 +303,8 @@ def _is_refused(exc: requests.RequestException) -> bool:
 
 def _new_session() -> requests.Session:
     session = requests.Session()
-    retry = Retry(total=2, connect=2, read=0, status=0, other=0, redirect=0,
-                  backoff_factor=0.2, raise_on_status=False)
+    retry = Retry(total=ADAPTER_CONNECT_RETRIES, connect=ADAPTER_CONNECT_RETRIES, read=0,
+                  status=0, other=0, redirect=0, backoff_factor=0.2, raise_on_status=False)
     adapter = HTTPAdapter(max_retries=retry, pool_connections=4, pool_maxsize=32)
     session.mount("https://", adapter)
     session.mount("http://", adapter)

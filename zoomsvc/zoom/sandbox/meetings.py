@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from zoomsvc.config.zoom_timezones import is_zoom_timezone
 from zoomsvc.zoom.sandbox.errors import validation_error, xml_error, zoom_error
-from zoomsvc.zoom.timezones import is_zoom_timezone
 
 TOPIC_MAX = 200
 AGENDA_MAX = 2000

@@ -4,6 +4,9 @@ Zoom keeps its own list (API reference, "Abbreviation lists: timezones"); it is 
 database. It holds ``Asia/Jakarta`` (WIB) but neither ``Asia/Makassar`` (WITA) nor
 ``Asia/Jayapura`` (WIT), so an agency in WITA sends a GMT+8 zone such as ``Asia/Singapore`` and
 always gives ``start_time`` in UTC with ``Z``.
+
+Plain data next to the configuration, so that checking ``zoom.timezone`` does not load the Zoom
+client (and ``requests``); the client and the sandbox read the list from here too.
 """
 
 from __future__ import annotations

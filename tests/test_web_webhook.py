@@ -24,8 +24,8 @@ from lifecycle_support import (
 
 from zoomsvc.config import Config
 from zoomsvc.lifecycle.refusals import RefusalCounter
-from zoomsvc.lifecycle.webhook_route import webhook_blueprint
 from zoomsvc.store import Database
+from zoomsvc.web.webhook import webhook_blueprint
 from zoomsvc.workflow import State
 
 START = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
