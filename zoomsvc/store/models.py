@@ -230,6 +230,7 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    email: Mapped[str | None] = mapped_column(String(200))
     # E-mail me when something lands in my "Tugas saya" inbox (0009; only when SMTP is set).
     notify_by_email: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
 

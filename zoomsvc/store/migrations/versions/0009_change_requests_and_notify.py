@@ -1,8 +1,9 @@
 """What an agency asked to change, and whether a user wants e-mail about new work.
 
 ``change_requests``: an OPD's request, from its portal, to reschedule or cancel one of its
-requests, with its note, until staff act on it. ``users.notify_by_email``: whether the user is
-told by e-mail when something lands in their "Tugas saya" inbox (when SMTP is set).
+requests, with its note, until staff act on it. ``users.email`` and ``users.notify_by_email``:
+where and whether the user is told by e-mail when something lands in their "Tugas saya" inbox
+(when SMTP is set).
 
 Revision ID: 0009
 Revises: 0008
@@ -33,6 +34,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_change_requests_request_id", "change_requests", ["request_id"])
     with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("email", sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column("notify_by_email", sa.Boolean(), nullable=False,
                                       server_default=sa.true()))
 
@@ -40,5 +42,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_column("notify_by_email")
+        batch_op.drop_column("email")
     op.drop_index("ix_change_requests_request_id", table_name="change_requests")
     op.drop_table("change_requests")
