@@ -17,6 +17,7 @@ from zoomsvc.config import Config
 from zoomsvc.domain import InvalidInput
 from zoomsvc.intake import Intake
 from zoomsvc.letters.service import LetterService
+from zoomsvc.lifecycle.reconcile import Reconciler
 from zoomsvc.provisioning import Provisioner
 from zoomsvc.provisioning import moving as moving_module
 from zoomsvc.provisioning.cancelling import Cancellations
@@ -26,6 +27,7 @@ from zoomsvc.store import Database
 from zoomsvc.store import records as rec
 from zoomsvc.store.models import AuditEvent, ChangeRequest, Letter, Meeting
 from zoomsvc.workflow import Role
+from zoomsvc.zoom import ZoomClient
 from zoomsvc.zoom.sandbox import SandboxServer
 
 ZOOM1, ZOOM2 = "zoom1@kominfo.tarakankota.go.id", "zoom2@kominfo.tarakankota.go.id"
@@ -168,6 +170,32 @@ def test_a_crash_between_create_and_delete_of_a_move_ends_with_exactly_one_meeti
     assert sorted(s for s, _, _ in rows) == ["deleted", "live"]
     ours = [m for m in live_sandbox_meetings(sandbox) if code in m["agenda"]]
     assert [m["id"] for m in ours] == [z for s, _, z in rows if s == "live"]
+
+
+def test_reconcile_also_finishes_a_move_a_crash_interrupted(
+        intake: Intake, changes: Changes, config: Config, db: Database, sandbox: SandboxServer,
+        clock: Callable[[], datetime], make_request: Callable[..., dict[str, Any]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    code = drafted(intake, make_request())
+    fill_zoom1(intake, make_request)
+
+    def die(name: str) -> None:
+        if name == "before_move_delete":
+            raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(moving_module, "crash_point", die)
+        with pytest.raises(KeyboardInterrupt):
+            changes.reschedule(code, "2026-11-25T09:00", "2026-11-25T11:00", reason="pindah",
+                               actor="rina", role=Role.STAF)
+
+    summary = Reconciler(config, db, ZoomClient(config.zoom), clock=clock).run()
+
+    assert summary.changed >= 1
+    rows = meetings_of(db, code)
+    assert sorted(s for s, _, _ in rows) == ["deleted", "live"]
+    ours = [m["id"] for m in live_sandbox_meetings(sandbox) if code in m["agenda"]]
+    assert ours == [z for s, _, z in rows if s == "live"]
 
 
 def test_after_signature_a_new_time_voids_the_signed_letter_and_a_new_one_supersedes_it(
