@@ -14,13 +14,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zoomsvc import formatting
 from zoomsvc.calendar import Busy, BusyIndex, CalendarRejected, check
-from zoomsvc.domain import parse_request
-from zoomsvc.letters.service import LetterService
+from zoomsvc.domain import RequestInput, parse_request
+from zoomsvc.letters.assemble import OfficialDataMissing
+from zoomsvc.letters.render import TemplateCheckError
+from zoomsvc.letters.service import LetterRefused, LetterService
 from zoomsvc.marker import agenda_with_marker
 from zoomsvc.provisioning.moving import MOVING
 from zoomsvc.provisioning.outcome import ChangeRefused
@@ -46,7 +50,7 @@ class ChangeOutcome:
     letter_error: str | None = None
 
 
-def input_of(request: Request, zone: Any) -> dict[str, Any]:
+def input_of(request: Request, zone: ZoneInfo) -> dict[str, Any]:
     """The stored request as the request form would send it (to validate it again)."""
     data: dict[str, Any] = {
         "agency": request.agency, "letter_number": request.letter_number,
@@ -73,7 +77,7 @@ class Changes:
         self.config = provisioner.config
         self.clock = clock
 
-    def _parse(self, data: Mapping[str, Any]) -> Any:
+    def _parse(self, data: Mapping[str, Any]) -> RequestInput:
         hosts = self.config.zoom.hosts
         return parse_request(data, self.provisioner.zone, [o.name for o in self.config.opd],
                              now=self.clock(), max_participants=max(h.capacity for h in hosts))
@@ -222,13 +226,13 @@ class Changes:
         with self.db.session() as session:
             request = self._request(session, code)
             state = request.state
-            had_letter = bool(session.query(Letter.id).filter(
-                Letter.request_id == request.id).first())
+            had_letter = bool(request_letters(session, request))
         if not had_letter or state not in (State.SCHEDULED, State.DRAFT_READY):
             return ChangeOutcome(code, state, how)
         try:
             self.letters.draft(code, actor=actor, role=role)
-        except Exception as exc:  # the change stands; the letter can be rendered again
+        except (LetterRefused, OfficialDataMissing, TemplateCheckError, OSError) as exc:
+            # The change stands; the letter can be rendered again from the request's page.
             log.error("request %s: letter not re-rendered after a change: %s", code, exc)
             return ChangeOutcome(code, state, how, str(exc))
         return ChangeOutcome(code, State.DRAFT_READY, how)
@@ -258,13 +262,13 @@ def _supersede_signed(session: Session, request: Request) -> str:
 
 def request_letters(session: Session, request: Request) -> list[Letter]:
     """The request's letters, newest first."""
-    return list(session.query(Letter).filter(Letter.request_id == request.id)
-                .order_by(Letter.id.desc()))
+    return list(session.scalars(select(Letter).where(Letter.request_id == request.id)
+                                .order_by(Letter.id.desc())))
 
 
 def resolve_change_requests(session: Session, request: Request, actor: str,
                             now: datetime) -> None:
     """Close the agency's open change requests: staff acted on them."""
-    for item in session.query(ChangeRequest).filter(ChangeRequest.request_id == request.id,
-                                                    ChangeRequest.resolved_at.is_(None)):
+    for item in session.scalars(select(ChangeRequest).where(
+            ChangeRequest.request_id == request.id, ChangeRequest.resolved_at.is_(None))):
         item.resolved_at, item.resolved_by = now, actor
