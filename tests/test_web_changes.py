@@ -17,7 +17,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from web_support import AGENCY_A, WebEnv, text_of
 
 from zoomsvc.store import records as rec
-from zoomsvc.store.models import User
+from zoomsvc.store.models import ChangeRequest, User
 from zoomsvc.workflow import Role
 
 web_factory, web = web_support.web_factory, web_support.web  # fixtures
@@ -241,3 +241,40 @@ def test_the_next_actor_is_emailed_with_a_link_when_they_asked_for_it(
     with web.services.db.session() as session:
         assert [u.notify_by_email for u in session.query(User).filter(
             User.username.in_(["hendra", "kadis"])).order_by(User.username)] == [False, True]
+
+
+def test_staff_correct_the_data_and_close_an_ask_answered_otherwise(
+        web: WebEnv, make_request: Callable[..., dict[str, Any]]) -> None:
+    code = web.submit(make_request())
+    fields = {"subject": "Permohonan Fasilitasi Zoom Meeting",
+              "topic": "Rapat Evaluasi Stunting", "agenda": "Evaluasi\r\ntriwulan",
+              "participants": "150", "contact_name": "Rina Handayani",
+              "contact_phone": "0812-5500-1234", "contact_email": "rina@dinkes.example.go.id"}
+    page = post(web, "staf", detail(code) + "/ubah-data", fields, code)
+    assert "Data permohonan diubah" in page
+    assert "topic: 'Rapat Koordinasi Percepatan Penurunan Stunting' → " \
+           "'Rapat Evaluasi Stunting'" in page
+    refused = post(web, "staf", detail(code) + "/ubah-data", {**fields, "participants": "0"},
+                   code)
+    assert "Tidak dapat diproses: Jumlah peserta" in refused
+
+    web.services.cancellations.ask(code, "batal", "Tidak jadi", actor="dinkes",
+                                   agency=AGENCY_A)
+    assert "Pembatalan: Tidak jadi" in text_of(web.signed_in("staf").get("/tugas"))
+    with web.services.db.session() as session:
+        ask_id = session.query(ChangeRequest.id).scalar()
+    page = post(web, "staf", detail(code) + f"/permintaan/{ask_id}/tutup",
+                {"note": "Dijawab lewat telepon: tetap jadi"}, code)
+    assert "Permintaan OPD ditutup" in page
+    assert "Pembatalan: Tidak jadi" not in text_of(web.signed_in("staf").get("/tugas"))
+
+
+def test_a_cancelled_request_cannot_be_moved_or_asked_about(
+        web: WebEnv, make_request: Callable[..., dict[str, Any]]) -> None:
+    code = web.submit(make_request())
+    post(web, "staf", detail(code) + "/batalkan", {"reason": "Batal"}, code)
+    page = post(web, "staf", detail(code) + "/jadwal-baru",
+                {"day": "2026-11-25", "start": "09:00", "end": "10:00", "reason": "x"}, code)
+    assert "Tidak dapat diproses: Jadwal" in page
+    page = post(web, "opd", detail(code) + "/minta", {"kind": "ubah", "note": "x"}, code)
+    assert "sudah ditutup" in page
