@@ -106,7 +106,8 @@ CASES: dict[tuple[str, str], list[Case]] = {
     ("portal.index", "GET"): [Case("/portal", table(opd=200))],
     ("verify.letter", "GET"): [Case("/verifikasi/{verify}", EVERYONE_200)],
     ("downloads.download", "GET"): [
-        Case(DETAIL + "/unduh/ics", table(staff=200, opd=200, opd_b=404), label="ics"),
+        # The invitation carries the passcode: the agency gets it once the letter is sent.
+        Case(DETAIL + "/unduh/ics", table(staff=200, opd=403, opd_b=404), label="ics"),
         Case("/permohonan/{signed}/unduh/ttd", table(staff=200, opd=200, opd_b=404),
              label="signed"),
         Case(DETAIL + "/unduh/draf", table(staff=200, opd=403, opd_b=404), label="draft"),
@@ -120,6 +121,22 @@ CASES: dict[tuple[str, str], list[Case]] = {
     ("api.create", "POST"): [Case("/api/v1/permohonan", dict.fromkeys(ROLES, 401))],
     ("api.get_one", "GET"): [Case("/api/v1/permohonan/{code}", dict.fromkeys(ROLES, 401))],
     ("api.list_all", "GET"): [Case("/api/v1/permohonan", dict.fromkeys(ROLES, 401))],
+    # Changes: each sample is refused by the service (no data, no reason), so the request stays.
+    ("changes.reschedule", "POST"): [Case(DETAIL + "/jadwal-baru",
+                                          only(("staf", "subkoordinator"), DETAIL))],
+    ("changes.edit", "POST"): [Case(DETAIL + "/ubah-data",
+                                    only(("staf", "subkoordinator"), DETAIL))],
+    ("changes.cancel", "POST"): [Case(DETAIL + "/batalkan",
+                                      only(("staf", "subkoordinator", "kabid", "admin"), DETAIL),
+                                      {"reason": ""})],
+    ("changes.dismiss", "POST"): [Case(DETAIL + "/permintaan/999/tutup",
+                                       only(("staf", "subkoordinator"), DETAIL))],
+    ("changes.ask", "POST"): [Case(DETAIL + "/minta", table(opd=DETAIL, opd_b=404),
+                                   {"kind": "ubah", "note": ""})],
+    ("changes.choose", "POST"): [Case(DETAIL + "/pilih/99", table(opd=DETAIL, opd_b=404))],
+    ("inbox.index", "GET"): [Case("/tugas", table(staff=200, opd=200))],
+    ("inbox.preference", "POST"): [Case("/tugas/surel", table(staff="/tugas", opd="/tugas"),
+                                        {"notify": "1"})],
     # Zoom's webhook answers to Zoom's signature alone; a session (or its absence) changes nothing.
     ("zoom_webhook.zoom_webhook", "POST"): [Case("/zoom/webhook", dict.fromkeys(ROLES, 401),
                                                  {"event": "meeting.deleted"})],

@@ -12,7 +12,7 @@ import os
 import signal
 
 ENV = "ZOOMSVC_CRASH_AT"
-POINTS = frozenset({"before_zoom", "after_zoom", "after_commit"})
+POINTS = frozenset({"before_zoom", "after_zoom", "after_commit", "before_move_delete"})
 
 
 def crash_point(name: str) -> None:

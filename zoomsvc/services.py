@@ -13,6 +13,8 @@ from zoomsvc.intake import Intake
 from zoomsvc.letters.service import LetterService
 from zoomsvc.lifecycle.refusals import RefusalCounter
 from zoomsvc.provisioning import Provisioner
+from zoomsvc.provisioning.cancelling import Cancellations
+from zoomsvc.provisioning.changes import Changes
 from zoomsvc.store import Database
 from zoomsvc.zoom import ZoomClient
 
@@ -49,6 +51,16 @@ class Services:
     def intake(self) -> Intake:
         """Provisioning followed by the draft letter."""
         return Intake(self.provisioner, self.letters)
+
+    @cached_property
+    def changes(self) -> Changes:
+        """New times and corrected data of provisioned requests."""
+        return Changes(self.provisioner, self.letters, self.clock)
+
+    @cached_property
+    def cancellations(self) -> Cancellations:
+        """Cancellations, and the agencies' requests to change or cancel."""
+        return Cancellations(self.config, self.db, self.client, self.clock)
 
     @cached_property
     def webhook_refusals(self) -> RefusalCounter:

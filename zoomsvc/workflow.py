@@ -76,6 +76,10 @@ class Step:
 
 _CANCEL = Step("pembatalan", frozenset({Role.STAF, Role.SUBKOORDINATOR, Role.KABID, Role.ADMIN}))
 _EXPIRE = Step("kedaluwarsa", frozenset({Role.SYSTEM}))
+# A new time for a request that already had a meeting or a letter: back to the calendar check.
+_RESCHEDULE = Step("perubahan", frozenset({Role.STAF, Role.SUBKOORDINATOR}))
+RESCHEDULABLE = frozenset({State.SCHEDULED, State.REVIEWED, State.SIGNED, State.SENT,
+                           State.RECEIVED})
 
 TRANSITIONS: dict[tuple[State, State], Step] = {
     (State.APPROVED, State.SCHEDULING): Step("4", STAFF),
@@ -97,6 +101,7 @@ TRANSITIONS: dict[tuple[State, State], Step] = {
     (State.RECEIVED, State.DONE): Step("selesai", frozenset({Role.SYSTEM})),
     **{(state, State.CANCELLED): _CANCEL for state in OPEN_STATES | {State.FULL, State.SENT,
                                                                      State.RECEIVED}},
+    **{(state, State.SCHEDULING): _RESCHEDULE for state in RESCHEDULABLE},
     **{(state, State.EXPIRED): _EXPIRE for state in OPEN_STATES | {State.FULL}},
 }
 

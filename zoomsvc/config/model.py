@@ -254,6 +254,9 @@ class WebSettings:
     page_size: int = 50
     password_hash: str = "scrypt"  # noqa: S105 - the hashing method, not a password
     trusted_proxies: int = 0
+    # When an OPD account sees its meeting's link and passcode: "sent" (once the signed letter
+    # went out) or "scheduled" (as soon as the meeting exists).
+    opd_sees_meeting: str = "sent"
 
 
 @dataclass(frozen=True)

@@ -298,6 +298,8 @@ def build_web(raw: Mapping[str, Any]) -> WebSettings:
             raise ConfigError(f"web.{name}", f"harus antara {low} dan {high}")
     if not web.base_url.startswith(("http://", "https://")):
         raise ConfigError("web.base_url", "harus URL http(s)://")
+    if web.opd_sees_meeting not in ("sent", "scheduled"):
+        raise ConfigError("web.opd_sees_meeting", "harus 'sent' atau 'scheduled'")
     if not PASSWORD_HASH.fullmatch(web.password_hash):
         raise ConfigError("web.password_hash", "harus 'scrypt' (disarankan), 'scrypt:N:r:p' "
                           "atau 'pbkdf2:sha256:ITERASI'")

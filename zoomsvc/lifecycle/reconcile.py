@@ -24,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
+
 from zoomsvc.clock import utc_now
 from zoomsvc.config import Config
 from zoomsvc.lifecycle.drift import (
@@ -37,6 +39,7 @@ from zoomsvc.lifecycle.drift import (
 from zoomsvc.lifecycle.lock import LIFECYCLE_JOB, LOCK_TTL, JobLock
 from zoomsvc.marker import Marker, legacy_codes, read_marker
 from zoomsvc.provisioning.external import owns
+from zoomsvc.provisioning.moving import MOVING, finish_moves
 from zoomsvc.provisioning.service import INTENT_LEASE
 from zoomsvc.store import Database
 from zoomsvc.store import lifecycle_records as lrec
@@ -102,8 +105,20 @@ class Reconciler:
             for name in [host] if host else self._hosts():
                 lock.heartbeat()
                 self._host(name)
+            self._finish_moves()
             lock.result = json.dumps(self.summary.as_dict())
         return self.summary
+
+    def _finish_moves(self) -> None:
+        """Delete the old meetings of moves to another host that a crash interrupted after
+        the new meeting was stored (see :mod:`zoomsvc.provisioning.moving`)."""
+        with self.db.session() as session:
+            codes = sorted({m.request.code for m in session.scalars(
+                select(Meeting).where(Meeting.status == MOVING))})
+        for code in codes:
+            for zoom_id in finish_moves(self.db, self.client, self.clock, code):
+                self._change(Change("deleted", code, zoom_id, "rapat lama dihapus setelah "
+                                    "pindah akun"))
 
     def _hosts(self) -> list[str]:
         with self.db.session() as session:

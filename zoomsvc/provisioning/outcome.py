@@ -20,6 +20,14 @@ class ProvisioningFailed(RuntimeError):
         self.code = code
 
 
+class ChangeRefused(ValueError):
+    """A change or cancellation cannot be made now; ``field`` names what to correct."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 @dataclass(frozen=True)
 class MeetingInfo:
     """The stored meeting details handed to the agency (never the host's start URL)."""

@@ -47,6 +47,7 @@ from zoomsvc.domain import parse_request
 from zoomsvc.input_bounds import PARTICIPANTS_MAX
 from zoomsvc.marker import agenda_with_marker, new_owner_tag
 from zoomsvc.provisioning.external import UpcomingMeetings
+from zoomsvc.provisioning.moving import finish_moves
 from zoomsvc.provisioning.outcome import (
     ProvisioningFailed,
     ProvisionResult,
@@ -126,7 +127,16 @@ class Provisioner:
 
     def provision(self, code: str, *, actor: str = "cli", role: Role = Role.STAF,
                   preferred_host: str | None = None) -> ProvisionResult:
-        """Bring the request to ``scheduled`` or ``full``; resumes whatever a crash left."""
+        """Bring the request to ``scheduled`` or ``full``; resumes whatever a crash left,
+        including a move to another host (:mod:`.moving`) stopped before its old meeting
+        was deleted."""
+        result = self._provision(code, actor, role, preferred_host)
+        if result.meeting is not None and finish_moves(self.db, self.client, self.clock, code):
+            return self.status(code)
+        return result
+
+    def _provision(self, code: str, actor: str, role: Role, preferred_host: str | None
+                   ) -> ProvisionResult:
         with self.db.allocation() as session:
             request = rec.request_by_code(session, code)
             if request is None:
@@ -306,6 +316,10 @@ class Provisioner:
             if request is not None:
                 request.last_error = message
         raise ProvisioningFailed(code, message)
+
+    def known_ids(self, ids: set[int]) -> set[int]:
+        """Which of these Zoom ids the service has on record (the rest are made by hand)."""
+        return self._known_ids(ids)
 
     def _known_ids(self, ids: set[int]) -> set[int]:
         with self.db.session() as session:

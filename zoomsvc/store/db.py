@@ -24,7 +24,7 @@ AUDIT_KEY_INFO = "zoomsvc_audit_key"  # where a session carries the audit chain'
 ALLOCATION_LOCK_KEY = 0x7A6F6F6D  # "zoom": the advisory lock that serializes allocation
 SCHEMA_TABLES = ("requests", "meetings", "audit_events", "counters", "letters", "downloads",
                  "users", "api_tokens", "job_locks", "webhook_events", "meeting_sync",
-                 "attention_flags", "alembic_version")
+                 "attention_flags", "change_requests", "alembic_version")
 
 
 POSTGRES_EXTRA = "pasang ekstra postgres: pip install 'zoomsvc[postgres]'"

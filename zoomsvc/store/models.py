@@ -230,6 +230,25 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    email: Mapped[str | None] = mapped_column(String(200))
+    # E-mail me when something lands in my "Tugas saya" inbox (0009; only when SMTP is set).
+    notify_by_email: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
+
+
+class ChangeRequest(Base):
+    """An agency's request, from its portal, to reschedule (``ubah``) or cancel (``batal``) one
+    of its requests; open until staff act on it (0009)."""
+
+    __tablename__ = "change_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[str | None] = mapped_column(String(200))
 
 
 class ApiToken(Base):

@@ -17,8 +17,10 @@ from zoomsvc.web import (
     api,
     auth,
     calendar_view,
+    changes,
     context,
     downloads,
+    inbox,
     pages,
     portal,
     security,
@@ -62,6 +64,8 @@ def create_app(config: Config | None = None, services: Services | None = None,
                       downloads.bp, api.bp, webhooks):
         app.register_blueprint(blueprint)
     # These authenticate every call themselves (bearer token, Zoom's signature); no cookies.
+    changes.install(app)
+    inbox.install(app)
     security.exempt_from_csrf(app, api.bp)
     security.exempt_from_csrf(app, webhooks)
     return app

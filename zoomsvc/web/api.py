@@ -7,6 +7,8 @@ JSON ``{"error": {"field": ..., "message": ...}}``. No cookies are used, hence n
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 
@@ -80,7 +82,7 @@ def create() -> ResponseReturnValue:
         return error(400, first.field, "; ".join(p.message for p in exc.problems))
     except ProvisioningFailed as exc:
         return error(502, None, f"{exc.code}: {exc}")
-    body = result.as_dict(agency_zone())
+    body = _for_token(result.as_dict(agency_zone()), claims)
     body["letter"] = {"number": draft.number} if draft and not draft.error else None
     return jsonify(body), 201 if result.created else 200
 
@@ -94,7 +96,19 @@ def get_one(code: str) -> ResponseReturnValue:
         found = listing.request_detail(session, code)
         if found is None or (claims.agency and found.agency != claims.agency):
             return error(404, "code", f"permohonan {code} tidak ditemukan")
-    return jsonify(svc.provisioner.status(code).as_dict(agency_zone()))
+    return jsonify(_for_token(svc.provisioner.status(code).as_dict(agency_zone()), claims))
+
+
+def _for_token(body: dict[str, Any], claims: ApiClaims) -> dict[str, Any]:
+    """What a token may read: an agency's token never sees the pool's account addresses."""
+    if not claims.agency:
+        return body
+    meeting = body.get("meeting")
+    if isinstance(meeting, dict):
+        meeting.pop("host", None)
+    for slot in body.get("alternatives", []):
+        slot.pop("host", None)
+    return body
 
 
 @bp.get("/permohonan")

@@ -18,6 +18,7 @@ from zoomsvc.store import listing
 from zoomsvc.store.files import FileStore
 from zoomsvc.tokens import TokenInvalid, issue_download_token, read_download_token
 from zoomsvc.web.auth import STAFF_ROLES, current_user, require_roles
+from zoomsvc.web.changes import opd_sees_meeting
 from zoomsvc.web.context import services
 from zoomsvc.web.forms import ActionForm
 from zoomsvc.workflow import Role
@@ -91,6 +92,13 @@ def _request_agency(code: str) -> str:
         return found.agency
 
 
+def _opd_may_see_meeting(code: str) -> bool:
+    """The invitation carries the passcode: the agency gets it when its page shows it."""
+    with services().db.session() as session:
+        found = listing.request_detail(session, code)
+        return found is not None and opd_sees_meeting(found)
+
+
 @bp.get("/permohonan/<code>/unduh/<what>")
 @require_roles(*STAFF_ROLES, Role.OPD)
 def download(code: str, what: str) -> ResponseReturnValue:
@@ -101,6 +109,8 @@ def download(code: str, what: str) -> ResponseReturnValue:
     if user.role == Role.OPD and user.agency != agency:
         abort(404)
     if not _may_take(user.role, user.agency, agency, what):
+        abort(403)
+    if user.role == Role.OPD and what == "ics" and not _opd_may_see_meeting(code):
         abort(403)
     return _serve(code, what, user.username, user.role)
 

@@ -34,7 +34,13 @@ NOTED = {
     "di luar layanan": "Rapat Zoom diubah atau dihapus di luar layanan; petugas akan "
                        "menindaklanjutinya.",
     "selesai": "Layanan selesai.",
+    "permintaan OPD": "Permintaan perubahan atau pembatalan dicatat dan diteruskan ke petugas.",
+    "permintaan OPD ditutup": "Permintaan perubahan atau pembatalan telah ditanggapi petugas.",
+    "perubahan data": "Data permohonan diperbaiki petugas.",
+    "pembatalan": "Rapat Zoom dihapus karena permohonan dibatalkan.",
 }
+# A move back to the calendar check because the meeting got a new time.
+RESCHEDULED = "Jadwal rapat diubah; rapat Zoom disesuaikan."
 REDRAFTED = "Surat tanggapan sedang diperbaiki."
 
 
@@ -54,11 +60,13 @@ def opd_sentence(event: AuditEvent) -> str | None:
     except ValueError:
         return None
     if source == target:
-        if target == State.DRAFT_READY:
-            return REDRAFTED
-        return NOTED.get(event.sop_step)
+        if event.sop_step in NOTED:
+            return NOTED[event.sop_step]
+        return REDRAFTED if target == State.DRAFT_READY else None
     if source == State.REVIEWED and target == State.DRAFT_READY:
         return REDRAFTED
+    if target == State.SCHEDULING and event.sop_step == "perubahan":
+        return RESCHEDULED
     return ENTERED.get(target)
 
 
