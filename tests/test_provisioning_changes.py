@@ -13,6 +13,7 @@ import pytest
 from service_support import live_sandbox_meetings
 from sqlalchemy import select
 
+from zoomsvc.changes import Cancellations, Changes
 from zoomsvc.config import Config
 from zoomsvc.domain import InvalidInput
 from zoomsvc.intake import Intake
@@ -20,8 +21,6 @@ from zoomsvc.letters.service import LetterService
 from zoomsvc.lifecycle.reconcile import Reconciler
 from zoomsvc.provisioning import Provisioner
 from zoomsvc.provisioning import moving as moving_module
-from zoomsvc.provisioning.cancelling import Cancellations
-from zoomsvc.provisioning.changes import Changes
 from zoomsvc.provisioning.outcome import ChangeRefused
 from zoomsvc.store import Database
 from zoomsvc.store import records as rec

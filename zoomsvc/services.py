@@ -7,14 +7,13 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import cached_property
 
+from zoomsvc.changes import Cancellations, Changes
 from zoomsvc.clock import utc_now
 from zoomsvc.config import Config
 from zoomsvc.intake import Intake
 from zoomsvc.letters.service import LetterService
 from zoomsvc.lifecycle.refusals import RefusalCounter
 from zoomsvc.provisioning import Provisioner
-from zoomsvc.provisioning.cancelling import Cancellations
-from zoomsvc.provisioning.changes import Changes
 from zoomsvc.store import Database
 from zoomsvc.zoom import ZoomClient
 

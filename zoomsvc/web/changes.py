@@ -12,12 +12,12 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from zoomsvc.calendar import CalendarRejected
+from zoomsvc.changes import EDITABLE
 from zoomsvc.domain import InvalidInput
 from zoomsvc.letters.assemble import OfficialDataMissing
 from zoomsvc.letters.mail import MailFailed
 from zoomsvc.letters.service import LetterRefused
 from zoomsvc.provisioning import ProvisioningFailed
-from zoomsvc.provisioning.changes import EDITABLE
 from zoomsvc.provisioning.outcome import ChangeRefused
 from zoomsvc.store import records as rec
 from zoomsvc.store.models import ChangeRequest, Request

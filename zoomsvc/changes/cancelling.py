@@ -15,10 +15,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from zoomsvc.changes.amend import request_letters, resolve_change_requests
 from zoomsvc.config import Config
 from zoomsvc.input_bounds import MULTILINE_CONTROLS, character_problem
 from zoomsvc.letters.mail import MailFailed, send_mail
-from zoomsvc.provisioning.changes import request_letters, resolve_change_requests
 from zoomsvc.provisioning.moving import MOVING
 from zoomsvc.provisioning.outcome import ChangeRefused
 from zoomsvc.provisioning.service import INTENT_LEASE
