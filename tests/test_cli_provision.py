@@ -504,4 +504,14 @@ def test_the_demo_runs_without_configuration_and_finds_its_request_again(
     assert found["existing"] is True
     assert found["request"] == made["request"]
     assert found["meeting"]["id"] == made["meeting"]["id"]
-    assert Path("instance/demo.db").is_file()
+    assert Path("instance/zoomsvc.db").is_file()
+
+
+def test_the_other_commands_read_what_the_demo_made_without_flags(runner: CliRunner) -> None:
+    made = json.loads(runner.invoke(cli, ["demo"]).stdout)
+
+    # No --config: the built-in configuration reads the database the demo wrote.
+    shown = runner.invoke(cli, ["letter", "show", made["request"]])
+
+    assert shown.exit_code == 0, shown.output
+    assert made["request"] in shown.output
