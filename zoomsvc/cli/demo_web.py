@@ -14,9 +14,9 @@ from datetime import date
 from typing import Any
 
 import click
-from sqlalchemy import select
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.writer import PageObject, PdfFileWriter
+from sqlalchemy import select
 
 from zoomsvc.letters.service import LetterRefused
 from zoomsvc.services import Services
