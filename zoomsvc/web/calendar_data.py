@@ -56,7 +56,7 @@ def local_text(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).replace(tzinfo=None).isoformat(timespec="seconds")
 
 
-def resources(hosts: Sequence[Host]) -> list[dict[str, str]]:
+def resources(hosts: Sequence[Host]) -> list[dict[str, Any]]:
     """One resource per Zoom account of the pool."""
     return [{"id": host.user.lower(), "title": host.label,
              "extendedProps": {"capacity": host.capacity}} for host in hosts]
