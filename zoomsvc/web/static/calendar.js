@@ -58,7 +58,7 @@
   }
   // Slots wide enough to fill the page's width, so titles are cut as little as possible.
   var shown = minutes(options.slotMaxTime) - minutes(options.slotMinTime);
-  var room = Math.max(element.clientWidth - 230, 300);
+  var room = Math.max(element.clientWidth - 130, 300);
   var dayWidth = Math.max(Math.floor(room / (shown / 30)), 40);
 
   var view = narrow ? "listWeek"
