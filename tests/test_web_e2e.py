@@ -492,3 +492,54 @@ def test_a_long_unbroken_title_keeps_the_portal_within_the_screen(
         assert download
         assert download["x"] + download["width"] <= width
         agency.close()
+
+
+def contrast(colour: str) -> float:
+    """WCAG contrast ratio of an ``rgb(r, g, b)`` colour against white."""
+    red, green, blue = (int(part) / 255 for part in re.findall(r"\d+", colour)[:3])
+
+    def linear(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    luminance = 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+    return 1.05 / (luminance + 0.05)
+
+
+def test_keyboard_users_see_where_they_are_and_skip_to_the_content(
+        chromium: Browser, live: Live) -> None:
+    staff = Person(chromium, live)
+    page = staff.sign_in("staf")
+    page = staff.open("/permohonan/baru")
+    page.keyboard.press("Tab")
+    skip = page.locator("a.skip-link")
+    expect(skip).to_be_focused()
+    expect(skip).to_have_text("Langsung ke isi")
+    page.keyboard.press("Enter")
+    expect(page.locator("main#isi")).to_be_focused()
+    field = page.locator("#topic")
+    field.focus()
+    styles = field.evaluate("e => { const s = getComputedStyle(e); "
+                            "return [s.outlineColor, s.outlineStyle, s.borderTopColor]; }")
+    outline, style, border = styles
+    assert style != "none"
+    assert contrast(outline) >= 3, outline
+    assert contrast(border) >= 3, border
+    staff.close()
+
+
+@pytest.mark.parametrize(("role", "step", "button"), [
+    ("kabid", "drafted", "Paraf (setujui)"),
+    ("kadis", "reviewed", "Simpan tanda tangan"),
+])
+def test_on_a_phone_the_roles_step_comes_first(chromium: Browser, live: Live, role: str,
+                                               step: str, button: str) -> None:
+    person = Person(chromium, live, viewport={"width": 390, "height": 844}, is_mobile=True,
+                    has_touch=True)
+    person.sign_in(role)
+    page = person.open(f"/permohonan/{live.codes[step]}")
+    action = page.locator(f"button:has-text('{button}')").bounding_box()
+    facts = page.locator(".columns > section:not(.role-action)").first.bounding_box()
+    assert action is not None
+    assert facts is not None
+    assert action["y"] < facts["y"], "the role's step sits below the request's facts"
+    person.close()
