@@ -10,6 +10,7 @@ With ``--web`` it then serves the web application with an account for every role
 from __future__ import annotations
 
 import json
+import socket
 from datetime import date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -19,7 +20,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from zoomsvc.calendar import HolidayCalendar, holiday_calendar, years_around
-from zoomsvc.cli.context import AppContext, ConfigProblem
+from zoomsvc.cli.context import AppContext, ConfigProblem, Failure
 from zoomsvc.cli.request_commands import read_request_file, submit_request
 from zoomsvc.config import Config, build_config, demo_document
 from zoomsvc.store.migrate import upgrade
@@ -90,6 +91,8 @@ def demo(app: AppContext, instance: Path, web: bool, port: int) -> None:
     if app.config_path or app.config.source != "built-in demo":
         raise ConfigProblem("demo hanya berjalan dengan konfigurasi demo bawaan (sandbox); "
                             "hapus --config / ZOOMSVC_CONFIG / ./zoomsvc.toml untuk demo")
+    if web:
+        check_port(port)
     instance.mkdir(parents=True, exist_ok=True)
     options = SandboxOptions(state_file=instance / "sandbox.json")
     with SandboxServer(options) as sandbox:
@@ -122,3 +125,15 @@ def serve_demo(run: AppContext, day: date, port: int) -> None:
     print_accounts(url, passwords)
     create_app(services=run.services).run(host="127.0.0.1", port=port, debug=False,
                                           use_reloader=False)
+
+
+def check_port(port: int) -> None:
+    """Refuse at once a port another program holds (before the demo's records are made)."""
+    with socket.socket() as probe:
+        # As the web server binds: a port left in TIME_WAIT is free for it.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as exc:
+            raise Failure(f"porta {port} tidak dapat dipakai ({exc.strerror}); pilih --port "
+                          "lain") from exc
