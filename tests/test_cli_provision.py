@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import tomllib
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -504,4 +505,26 @@ def test_the_demo_runs_without_configuration_and_finds_its_request_again(
     assert found["existing"] is True
     assert found["request"] == made["request"]
     assert found["meeting"]["id"] == made["meeting"]["id"]
-    assert Path("instance/demo.db").is_file()
+    assert Path("instance/zoomsvc.db").is_file()
+
+
+def test_the_other_commands_read_what_the_demo_made_without_flags(runner: CliRunner) -> None:
+    made = json.loads(runner.invoke(cli, ["demo"]).stdout)
+
+    # No --config: the built-in configuration reads the database the demo wrote.
+    shown = runner.invoke(cli, ["letter", "show", made["request"]])
+
+    assert shown.exit_code == 0, shown.output
+    assert made["request"] in shown.output
+
+
+def test_the_web_demo_on_a_port_in_use_says_so(runner: CliRunner) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(cli, ["demo", "--web", "--port", str(port)])
+
+    assert result.exit_code == 1, result.output
+    assert f"porta {port} tidak dapat dipakai" in result.output
+    assert "Traceback" not in result.output

@@ -32,3 +32,16 @@ def test_the_folders_shipped_as_packages_hold_no_development_scripts() -> None:
     for folder in project["tool"]["setuptools"]["package-dir"].values():
         modules = {path.name for path in (ROOT / folder).glob("*.py")}
         assert modules <= {"__init__.py"}, (folder, modules)
+
+
+def test_every_static_file_of_the_web_app_is_in_the_package_data() -> None:
+    # The vendored calendar lives in a sub-folder: a glob of static/ alone would leave it out of
+    # the wheel, and the calendar page would load nothing once installed.
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = project["tool"]["setuptools"]["package-data"]["zoomsvc.web"]
+    web = ROOT / "zoomsvc" / "web"
+    shipped = {path for pattern in patterns for path in web.glob(pattern) if path.is_file()}
+    static = {path for path in (web / "static").rglob("*") if path.is_file()}
+    assert static, "no static files found"
+    assert static - shipped == set()
+    assert (web / "static" / "vendor" / "event-calendar" / "LICENSE").is_file()

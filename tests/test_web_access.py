@@ -103,6 +103,8 @@ CASES: dict[tuple[str, str], list[Case]] = {
                                             only(("staf", "subkoordinator", "kabid", "admin"),
                                                  DETAIL))],
     ("calendar.grid", "GET"): [Case("/kalender?tanggal=2026-11-24", table(staff=200))],
+    ("calendar.data", "GET"): [Case("/kalender/data?dari=2026-11-23&sampai=2026-11-29",
+                                    table(staff=200))],
     ("portal.index", "GET"): [Case("/portal", table(opd=200))],
     ("verify.letter", "GET"): [Case("/verifikasi/{verify}", EVERYONE_200)],
     ("downloads.download", "GET"): [

@@ -19,6 +19,7 @@ from zoomsvc.store import records as rec
 from zoomsvc.store.files import FileStore
 from zoomsvc.uploads import UploadRefused, check_pdf
 from zoomsvc.web.auth import STAFF_ROLES, current_user, require_roles
+from zoomsvc.web.calendar_view import prefill_from_calendar
 from zoomsvc.web.context import agency_zone, services
 from zoomsvc.web.forms import ActionForm, RequestForm, ReviewForm, SignForm
 from zoomsvc.web.opd_timeline import opd_timeline
@@ -95,6 +96,8 @@ def new_request() -> ResponseReturnValue:
                             f"{config.web.max_upload_mb} MB)")
     form.host.choices = [("", "Pilih otomatis")] + [(h.user, f"{h.label} ({h.capacity} peserta)")
                                                      for h in config.zoom.hosts]
+    if request.method == "GET":
+        prefill_from_calendar(form)
     if request.method == "POST" and form.validate_on_submit():
         scan = _checked_scan(form)
         if scan is not None or not form.scan.errors:

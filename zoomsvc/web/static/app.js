@@ -11,3 +11,17 @@ document.addEventListener("submit", function (event) {
     window.setTimeout(function () { button.disabled = true; }, 0);
   }
 });
+
+// Copy buttons (e.g. the agency's download link): shown only where the browser can copy.
+if (navigator.clipboard) {
+  Array.prototype.forEach.call(document.querySelectorAll("[data-copy]"), function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(button.getAttribute("data-copy")).then(function () {
+        button.textContent = "Tersalin";
+      }, function () {
+        button.textContent = "Gagal menyalin";
+      });
+    });
+  });
+}
