@@ -37,6 +37,7 @@ from zoomsvc.calendar import (
     Rules,
     check,
     holiday_calendar,
+    preferred_problem,
     validate_request,
     years_around,
 )
@@ -118,6 +119,11 @@ class Provisioner:
                                         self.clock(), self.rules, reason is not None)
             if problems:
                 raise CalendarRejected(problems)
+            if preferred_host is not None:
+                # The staff's chosen host is checked before anything is stored: a refused
+                # choice is an input error, not a request left waiting in "scheduling".
+                self._check_preferred(request_input.start, request_input.end,
+                                      request_input.participants, preferred_host)
             code, created = record_request(self.db, request_input, actor=actor, role=role,
                                            now=self.clock(), holiday_override=reason)
         else:
@@ -125,6 +131,26 @@ class Provisioner:
         result = self.provision(code, actor=actor, role=role, preferred_host=preferred_host)
         return ProvisionResult(result.code, result.state, result.outcome, result.meeting,
                                result.alternatives, result.reason, created=created)
+
+    def _check_preferred(self, start: datetime, end: datetime, participants: int,
+                         preferred: str) -> None:
+        """Refuse the chosen host now when it cannot hold the meeting (the allocation checks
+        again under its lock, for a host taken in between)."""
+        try:
+            external = self.upcoming.busy([h.user for h in self.config.zoom.hosts],
+                                          self._known_ids)
+        except ZoomError:
+            external = []  # Zoom unreadable: the allocation will say so
+        index = BusyIndex(external)
+        with self.db.session() as session:
+            for row in rec.meetings_between(session, start - timedelta(days=1),
+                                            end + timedelta(days=1)):
+                index.add(_busy_of(row))
+        exclude = {host for host, until in self._daily_blocked.items() if until > self.clock()}
+        problem = preferred_problem(index, self.config.zoom.hosts, start, end, participants,
+                                    self.rules, exclude, preferred)
+        if problem is not None:
+            raise CalendarRejected([problem])
 
     def provision(self, code: str, *, actor: str = "cli", role: Role = Role.STAF,
                   preferred_host: str | None = None) -> ProvisionResult:
