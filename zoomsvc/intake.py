@@ -13,7 +13,8 @@ from zoomsvc.crashpoints import crash_point
 from zoomsvc.letters.assemble import OfficialDataMissing
 from zoomsvc.letters.render import TemplateCheckError
 from zoomsvc.letters.service import LetterRefused, LetterService
-from zoomsvc.provisioning import Provisioner, ProvisionResult
+from zoomsvc.provisioning import Provisioner, ProvisioningFailed, ProvisionResult
+from zoomsvc.store import records as rec
 from zoomsvc.workflow import Role, State
 
 log = logging.getLogger("zoomsvc.intake")
@@ -42,22 +43,37 @@ class Intake:
         self.letters = letters
 
     def submit(self, data: object, *, actor: str, role: Role = Role.STAF,
-               preferred_host: str | None = None, override_holiday: str | None = None
-               ) -> tuple[ProvisionResult, DraftOutcome | None]:
-        """Provision (raising what :meth:`Provisioner.submit` raises) and draft the letter.
+               preferred_host: str | None = None, override_holiday: str | None = None,
+               scan: bytes | None = None) -> tuple[ProvisionResult, DraftOutcome | None]:
+        """Provision (raising what :meth:`Provisioner.submit` raises) and draft the letter;
+        ``scan`` (the request letter as a checked PDF) is attached to a stored request.
 
         A letter that cannot be drafted does not undo the meeting: the error is reported and
         ``zoomsvc letter render`` can try again once the template or configuration is fixed.
         """
-        result = self.provisioner.submit(data, actor=actor, role=role,
-                                         preferred_host=preferred_host,
-                                         override_holiday=override_holiday)
+        try:
+            result = self.provisioner.submit(data, actor=actor, role=role,
+                                             preferred_host=preferred_host,
+                                             override_holiday=override_holiday)
+        except ProvisioningFailed as exc:
+            # Stored but not yet provisioned (Zoom failed): the scan belongs to it already.
+            if scan is not None:
+                self.attach_scan(exc.code, scan)
+            raise
+        if scan is not None:
+            self.attach_scan(result.code, scan)
         crash_point("after_commit")
         draft = self.draft_if_due(result.code, result.state, actor=actor, role=role)
         if draft is not None and draft.error is None:
             now = self.provisioner.status(result.code)
             result = dataclasses.replace(result, state=now.state)
         return result, draft
+
+    def attach_scan(self, code: str, content: bytes) -> None:
+        """Keep the scanned request letter (by its hash) and link it to the request."""
+        digest = self.letters.files.put(content)
+        with self.provisioner.db.allocation() as session:  # a write: take the writer lock
+            rec.attach_scan(session, code, digest)
 
     def use_alternative(self, code: str, index: int, *, actor: str, role: Role
                         ) -> tuple[ProvisionResult, DraftOutcome | None]:

@@ -10,6 +10,7 @@ from functools import cached_property
 from zoomsvc.config import Config
 from zoomsvc.intake import Intake
 from zoomsvc.letters.service import LetterService
+from zoomsvc.lifecycle.attention import AttentionService
 from zoomsvc.lifecycle.refusals import RefusalCounter
 from zoomsvc.provisioning import Provisioner
 from zoomsvc.store import Database
@@ -52,6 +53,11 @@ class Services:
     def intake(self) -> Intake:
         """Provisioning followed by the draft letter."""
         return Intake(self.provisioner, self.letters)
+
+    @cached_property
+    def attention(self) -> AttentionService:
+        """Closing the attention flags staff have looked at."""
+        return AttentionService(self.db, self.clock)
 
     @cached_property
     def webhook_refusals(self) -> RefusalCounter:
