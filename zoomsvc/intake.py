@@ -84,6 +84,16 @@ class Intake:
             result = dataclasses.replace(result, state=self.provisioner.status(code).state)
         return result, draft
 
+    def recreate(self, code: str, *, actor: str, role: Role
+                 ) -> tuple[ProvisionResult, DraftOutcome | None]:
+        """Make again a meeting deleted in Zoom outside the service, and draft the letter
+        again (for the new meeting, or the "penuh" letter when the slot is taken)."""
+        result = self.provisioner.recreate(code, actor=actor, role=role)
+        draft = self.draft_if_due(code, result.state, actor=actor, role=role)
+        if draft is not None and draft.error is None:
+            result = dataclasses.replace(result, state=self.provisioner.status(code).state)
+        return result, draft
+
     def draft_if_due(self, code: str, state: str, *, actor: str, role: Role
                      ) -> DraftOutcome | None:
         """Draft the letter when the request has just been scheduled or found full."""

@@ -33,7 +33,6 @@ from zoomsvc.calendar import (
     Busy,
     BusyIndex,
     CalendarRejected,
-    Problem,
     Rules,
     check,
     holiday_calendar,
@@ -54,7 +53,8 @@ from zoomsvc.provisioning.outcome import (
     alternatives_to_json,
     result_of,
 )
-from zoomsvc.provisioning.recording import existing_code, record_request
+from zoomsvc.provisioning.recording import existing_code, override_reason, record_request
+from zoomsvc.provisioning.recreate import reopen_gone, void_after_full
 from zoomsvc.provisioning.storing import MeetingStore
 from zoomsvc.store import Database
 from zoomsvc.store import records as rec
@@ -111,7 +111,7 @@ class Provisioner:
         request_input = parse_request(
             data, self.zone, [o.name for o in self.config.opd], now=self.clock(),
             max_participants=max((h.capacity for h in hosts), default=PARTICIPANTS_MAX))
-        reason = _override_reason(override_holiday, role)
+        reason = override_reason(override_holiday, role)
         code = existing_code(self.db, request_input)
         if code is None:
             problems = validate_request(self.config.zoom.hosts, request_input.start,
@@ -359,6 +359,15 @@ class Provisioner:
             rec.void_open_letters(session, request.id, "diganti: OPD memilih waktu alternatif")
         return self.provision(code, actor=actor, role=role)
 
+    def recreate(self, code: str, *, actor: str, role: Role) -> ProvisionResult:
+        """Make again the meeting that was deleted in Zoom outside the service (same slot if a
+        host is free, else ``full`` with alternatives); see :mod:`.recreate`."""
+        reopen_gone(self.db, code, actor=actor, role=role, now=self.clock())
+        result = self.provision(code, actor=actor, role=role)
+        if result.state == State.FULL:
+            void_after_full(self.db, code)
+        return result
+
     def status(self, code: str) -> ProvisionResult:
         """Where the request stands now, in the shape of a provisioning result."""
         with self.db.session() as session:
@@ -369,19 +378,6 @@ class Provisioner:
 
     def _result(self, request: Request) -> ProvisionResult:
         return result_of(request)
-
-
-def _override_reason(reason: str | None, role: Role) -> str | None:
-    """The staff's reason to allow a holiday or a break, or None when there is none."""
-    if reason is None:
-        return None
-    if role not in (Role.STAF, Role.SUBKOORDINATOR):
-        raise CalendarRejected([Problem("override_holiday", "Hanya staf yang dapat mengizinkan "
-                                        "rapat pada hari libur atau jam istirahat.")])
-    if not reason.strip():
-        raise CalendarRejected([Problem("override_holiday", "Alasan rapat pada hari libur atau "
-                                        "jam istirahat wajib diisi.")])
-    return reason.strip()[:500]
 
 
 def _busy_of(row: Meeting) -> Busy:

@@ -105,6 +105,26 @@ def use_slot(code: str, index: int) -> ResponseReturnValue:
     return _run(code, step, f"Waktu alternatif {index + 1} dipakai: rapat Zoom dibuat.")
 
 
+@bp.post("/buat-ulang")
+@require_roles(*ENTRY_ROLES)
+def recreate(code: str) -> ResponseReturnValue:
+    """The meeting was deleted in Zoom outside the service: make it again (same slot if free,
+    else alternatives) and draft the letter again."""
+    if not ActionForm().validate_on_submit():
+        return _back(code)
+    intake = services().intake
+
+    def step(actor: str, role: Role) -> str:
+        result, draft = intake.recreate(code, actor=actor, role=role)
+        if draft is not None and draft.error:
+            flash(f"Draf surat belum dapat disusun: {draft.error}", "error")
+        return result.outcome
+
+    return _run(code, step, lambda outcome: (
+        "Jadwal semula sudah terpakai: jadwal penuh, alternatif waktu sudah disiapkan."
+        if outcome == "full" else "Rapat Zoom dibuat ulang dan draf surat disusun ulang."))
+
+
 @bp.post("/susun")
 @require_roles(*ENTRY_ROLES)
 def rerender(code: str) -> ResponseReturnValue:

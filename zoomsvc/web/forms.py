@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -102,6 +102,16 @@ def _required(what: str) -> InputRequired:
     return InputRequired(f"{what} wajib diisi.")
 
 
+def _filled(what: str) -> Callable[[object, Field], None]:
+    """For a date or a time: empty (blanks only included) is "wajib diisi"; an unreadable
+    value keeps its own "tidak sah"."""
+    def check(form: object, field: Field) -> None:
+        if field.data is None and not field.process_errors:
+            raise StopValidation(f"{what} wajib diisi.")
+    check.field_flags = {"required": True}  # type: ignore[attr-defined]  # the "*" mark
+    return check
+
+
 class RequestForm(FlaskForm):
     """An approved request, as staff enter it from the letter (fields of REQUEST.json)."""
 
@@ -109,15 +119,15 @@ class RequestForm(FlaskForm):
                          validate_choice=False)
     letter_number = StringField("Nomor surat permohonan",
                                 validators=[_required("Nomor surat"), _length(100)])
-    letter_date = DayField("Tanggal surat", validators=[_required("Tanggal")])
+    letter_date = DayField("Tanggal surat", validators=[_filled("Tanggal")])
     subject = StringField("Hal surat", validators=[_required("Hal surat"), _length(300)])
     srikandi_agenda = StringField("Nomor agenda Srikandi", validators=[Optional(),
                                                                         _length(100)])
     topic = StringField("Acara (judul rapat)", validators=[_required("Acara"), _length(200)])
     agenda = TextAreaField("Agenda", validators=[Optional(), _length(1900)])
-    day = DayField("Tanggal rapat", validators=[_required("Tanggal")])
-    start = ClockField("Mulai", validators=[_required("Jam mulai")])
-    end = ClockField("Selesai", validators=[_required("Jam selesai")])
+    day = DayField("Tanggal rapat", validators=[_filled("Tanggal")])
+    start = ClockField("Mulai", validators=[_filled("Jam mulai")])
+    end = ClockField("Selesai", validators=[_filled("Jam selesai")])
     participants = CountField("Perkiraan peserta")
     contact_name = StringField("Nama narahubung", validators=[_required("Nama narahubung"),
                                                                _length(200)])

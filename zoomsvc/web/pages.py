@@ -14,6 +14,7 @@ from zoomsvc.domain import InvalidInput
 from zoomsvc.letters.converter import converter_for
 from zoomsvc.provisioning import ProvisioningFailed
 from zoomsvc.provisioning.outcome import alternatives_from_row
+from zoomsvc.provisioning.recreate import gone_meeting
 from zoomsvc.store import lifecycle_records, listing
 from zoomsvc.web import request_form
 from zoomsvc.web.auth import STAFF_ROLES, current_user, load_user, require_roles
@@ -175,6 +176,7 @@ def detail(code: str) -> ResponseReturnValue:
         flags = lifecycle_records.open_attention(session, found.id)
         letters = listing.letters_of(session, found.id)
         meeting = next((m for m in found.meetings if m.status == "live"), None)
+        meeting_gone = gone_meeting(list(found.meetings)) is not None
         hosts = {h.user: h.label for h in svc.config.zoom.hosts}
         alternatives = alternatives_from_row(found) if found.full_reason else ()
         targets = allowed_targets(State(found.state), user.role)
@@ -187,4 +189,4 @@ def detail(code: str) -> ResponseReturnValue:
             sign=SignForm(), sla=sla_status(found.state, found.state_since, svc.clock()),
             pdf_available=converter_for(svc.config.letters).available(),
             max_signed_mb=svc.config.letters.max_upload_mb,
-            signing_mode=svc.config.letters.signing_mode)
+            signing_mode=svc.config.letters.signing_mode, meeting_gone=meeting_gone)
