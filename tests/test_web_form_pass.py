@@ -181,6 +181,12 @@ def test_every_error_is_shown_at_once_in_a_summary_linked_to_its_field(web: WebE
     assert stored(web) == 0
 
 
+def test_a_wrong_time_is_shown_with_the_other_fields_errors(web: WebEnv) -> None:
+    answer = submit(web.as_role("staf"), topic="", end="08:00")
+
+    assert [target for target, _ in summary_links(answer)] == ["topic", "end"]
+
+
 @pytest.mark.parametrize(("field", "value", "says"), [
     pytest.param("letter_date", "", "Tanggal wajib diisi.", id="empty-letter-date"),
     pytest.param("day", "", "Tanggal wajib diisi.", id="empty-meeting-date"),

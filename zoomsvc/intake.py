@@ -6,9 +6,11 @@ from __future__ import annotations
 import dataclasses
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from zoomsvc.calendar import Problem, validate_window
 from zoomsvc.crashpoints import crash_point
 from zoomsvc.letters.assemble import OfficialDataMissing
 from zoomsvc.letters.render import TemplateCheckError
@@ -68,6 +70,15 @@ class Intake:
             now = self.provisioner.status(result.code)
             result = dataclasses.replace(result, state=now.state)
         return result, draft
+
+    def time_problems(self, start: datetime, end: datetime, override_holiday: bool
+                      ) -> list[Problem]:
+        """What is wrong with a meeting's local wall-clock window (past, order, length, service
+        hours, holidays), so a form can show it with its other errors in one pass."""
+        zone = self.provisioner.zone
+        return validate_window(start.replace(tzinfo=zone), end.replace(tzinfo=zone),
+                               self.provisioner.clock(), self.provisioner.rules,
+                               override_holiday)
 
     def attach_scan(self, code: str, content: bytes) -> None:
         """Keep the scanned request letter (by its hash) and link it to the request."""

@@ -69,6 +69,10 @@ class CountField(Field):
     widget = NumberInput(min=1)
     largest = PARTICIPANTS_MAX
 
+    def __init__(self, label: str, **kwargs: Any) -> None:
+        super().__init__(label, **kwargs)
+        self.flags.required = True  # checked in pre_validate; the "*" mark of the label
+
     def _value(self) -> str:
         return "" if self.raw_data is None else str(self.raw_data[0] if self.raw_data else "")
 

@@ -90,6 +90,8 @@ def new_request() -> ResponseReturnValue:
         return request_form.render(form, 200)
     valid = form.validate_on_submit()
     scan = request_form.take_scan(form)  # checked (and kept) even when other fields are wrong
+    if not valid:
+        request_form.add_time_problems(form, svc.intake)
     if valid and not form.scan.errors:
         user = current_user()
         assert user is not None

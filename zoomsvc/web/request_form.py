@@ -10,6 +10,7 @@ from typing import Any
 from flask import current_app, render_template
 from werkzeug.datastructures import FileStorage
 
+from zoomsvc.intake import Intake
 from zoomsvc.uploads import UploadRefused, check_pdf
 from zoomsvc.web.context import services
 from zoomsvc.web.forms import RequestForm
@@ -111,6 +112,19 @@ def add_error(form: RequestForm, field: str, message: str) -> None:
     """Show a service's refusal under the field it names (the topic when it names none)."""
     target = getattr(form, FIELD_OF.get(field, field), None) or form.topic
     target.errors = [*target.errors, sentence(message)]
+
+
+def add_time_problems(form: RequestForm, intake: Intake) -> None:
+    """When other fields are wrong, the meeting's time is still checked, so that its problems
+    appear with theirs (the service checks everything again on a valid submission)."""
+    day, start, end = form.day.data, form.start.data, form.end.data
+    if day is None or start is None or end is None or form.day.errors:
+        return
+    for problem in intake.time_problems(datetime.combine(day, start), datetime.combine(day, end),
+                                        bool(form.override_holiday.data)):
+        target = getattr(form, FIELD_OF.get(problem.field, problem.field), None)
+        if target is not None and not target.errors:
+            add_error(form, problem.field, problem.message)
 
 
 def error_summary(form: RequestForm) -> list[tuple[str, str, str]]:
