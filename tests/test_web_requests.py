@@ -114,7 +114,7 @@ def test_a_subkoordinator_may_submit_the_form_too(web: WebEnv) -> None:
 
 @pytest.mark.parametrize(("change", "field", "words"), [
     pytest.param({"end": "08:00"}, "end", "setelah waktu mulai", id="end-before-start"),
-    pytest.param({"contact_email": "rina-at-dinkes"}, "contact_email", "e-mail tidak sah",
+    pytest.param({"contact_email": "rina-at-dinkes"}, "contact_email", "surel tidak sah",
                  id="bad-email"),
     pytest.param({"contact_phone": "telepon saya"}, "contact_phone", "telepon tidak sah",
                  id="bad-phone"),

@@ -213,5 +213,5 @@ def _contact(value: object) -> Contact:
     if not PHONE.match(phone):
         raise InvalidInput("contact.phone", f"nomor telepon tidak sah: {phone!r}")
     if not EMAIL.match(email):
-        raise InvalidInput("contact.email", f"alamat e-mail tidak sah: {email!r}")
+        raise InvalidInput("contact.email", f"alamat surel tidak sah: {email!r}")
     return Contact(name=name, phone=phone, email=email)
