@@ -90,6 +90,9 @@ CASES: dict[tuple[str, str], list[Case]] = {
                                                               DETAIL))],
     ("actions.use_slot", "POST"): [Case(DETAIL + "/alternatif/0",
                                         only(("staf", "subkoordinator"), DETAIL))],
+    # No meeting was deleted outside: the service refuses, the role may still try.
+    ("actions.recreate", "POST"): [Case(DETAIL + "/buat-ulang", only(("staf", "subkoordinator"),
+                                                                      DETAIL))],
     ("actions.rerender", "POST"): [Case(DETAIL + "/susun", only(("staf", "subkoordinator"),
                                                                  DETAIL))],
     # Returning without a note is refused by the service: the state stays for the next case.

@@ -229,9 +229,9 @@ def test_a_request_goes_from_the_form_to_the_agencys_signed_letter(
     expect(error).to_contain_text("Waktu selesai harus setelah waktu mulai")
     expect(page.locator("#end")).to_have_attribute("aria-invalid", "true")
     live.shot(page, "request-form-error")
+    # The scan was kept: the corrected form goes without choosing the file again.
+    expect(page.locator("#scan-kept")).to_be_visible()
     page.fill("#end", "12:00")
-    page.set_input_files("#scan", files=[{"name": "surat-permohonan.pdf",
-                                          "mimeType": "application/pdf", "buffer": scan}])
     page.click("button:has-text('Simpan dan proses')")
     expect(page.locator(".flash-success")).to_contain_text("rapat Zoom dibuat")
     code = page.locator("h1").inner_text().split()[0]
@@ -264,7 +264,8 @@ def test_a_request_goes_from_the_form_to_the_agencys_signed_letter(
     # Staff send it to the agency.
     page = staff.open(f"/permohonan/{code}")
     page.click("button:has-text('Kirim ke OPD')")
-    expect(page.locator(".flash-success")).to_have_text("Surat dikirim ke OPD.")
+    expect(page.locator(".flash-success")).to_have_text(
+        "Surat ditandai diserahkan (tanpa surel).")
     assert env.state_of(code) == "sent"
     live.shot(page, "request-detail-sent")
     page = staff.open("/permohonan")
@@ -543,3 +544,31 @@ def test_on_a_phone_the_roles_step_comes_first(chromium: Browser, live: Live, ro
     assert facts is not None
     assert action["y"] < facts["y"], "the role's step sits below the request's facts"
     person.close()
+
+
+@pytest.mark.parametrize(("viewport", "name"), [
+    pytest.param({"width": 1366, "height": 768}, "form-errors", id="desktop"),
+    pytest.param({"width": 390, "height": 844}, "form-errors-phone", id="phone"),
+])
+def test_every_error_of_the_form_is_summarised_and_focused(
+        chromium: Browser, live: Live, viewport: dict[str, int], name: str) -> None:
+    staff = Person(chromium, live, viewport=viewport)
+    staff.sign_in("staf")
+    page = staff.open("/permohonan/baru")
+    fill_request_form(page, topic="", participants="0", end="08:00", letter_date="")
+    page.set_input_files("#scan", files=[{"name": "surat-permohonan.pdf",
+                                          "mimeType": "application/pdf",
+                                          "buffer": minimal_pdf("Pindaian")}])
+
+    page.click("button:has-text('Simpan dan proses')")
+
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.locator("a")).to_have_count(4)
+    expect(summary).to_contain_text("Tanggal wajib diisi.")
+    expect(summary).to_contain_text("Jumlah peserta minimal 1.")
+    expect(page.locator("#scan-kept")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= viewport["width"], f"the form scrolls sideways ({width}px)"
+    live.shot(page, name)
+    staff.close()

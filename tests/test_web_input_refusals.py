@@ -125,12 +125,12 @@ def test_the_api_refuses_json_the_decoder_chokes_on(web: WebEnv, raw: str) -> No
 @pytest.mark.parametrize(("overrides", "says"), [
     pytest.param({"participants": "1" + "0" * 28}, "melebihi kapasitas", id="participants-1e28"),
     # A number input lets a browser send "1e28"; the form cannot read it as a whole number.
-    pytest.param({"participants": "1e28"}, "Isi jumlah peserta",
+    pytest.param({"participants": "1e28"}, "Jumlah peserta terlalu besar",
                  id="participants-1e28-as-a-number-input-sends-it"),
-    pytest.param({"participants": "9" * 5000}, "Isi jumlah peserta",
+    pytest.param({"participants": "9" * 5000}, "Jumlah peserta terlalu besar",
                  id="participants-5000-digits"),
-    pytest.param({"day": "9999-12-31"}, "tahunnya harus antara", id="day-year-9999"),
-    pytest.param({"letter_date": "0001-01-01"}, "tahunnya harus antara", id="letter-date-year-1"),
+    pytest.param({"day": "9999-12-31"}, "Tahunnya harus antara", id="day-year-9999"),
+    pytest.param({"letter_date": "0001-01-01"}, "Tahunnya harus antara", id="letter-date-year-1"),
 ])
 def test_the_form_shows_an_out_of_bounds_value_again_with_its_reason(
         web: WebEnv, overrides: dict[str, Any], says: str) -> None:

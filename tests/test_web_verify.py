@@ -15,6 +15,7 @@ import pytest
 import web_support
 from web_support import AGENCY_A, WebEnv, text_of
 
+from zoomsvc import formatting
 from zoomsvc.store import listing
 from zoomsvc.workflow import Role
 
@@ -46,7 +47,7 @@ def test_the_page_shows_what_makes_the_letter_trustworthy(
     shown = text_of(page)
     assert "Surat tercatat dan telah ditandatangani" in shown
     assert letter.number in shown
-    assert letter.letter_date.strftime("%d-%m-%Y") in shown
+    assert formatting.long_date(letter.letter_date) in shown  # the letters' own date format
     assert AGENCY_A in shown
     assert env.config.letters.hal in shown
     assert env.config.signer.name in shown

@@ -242,10 +242,13 @@ class WebEnv:
 
 def web_document(sandbox_url: str, db_url: str, tmp_path: Path, *,
                  web: dict[str, Any] | None = None, letters: dict[str, Any] | None = None,
-                 zoom: dict[str, Any] | None = None) -> dict[str, Any]:
+                 zoom: dict[str, Any] | None = None,
+                 smtp: dict[str, Any] | None = None) -> dict[str, Any]:
     """The demo configuration with a signing key, letter folders in ``tmp_path`` and two OPD;
-    ``web``, ``letters`` and ``zoom`` change settings of those sections."""
+    ``web``, ``letters``, ``zoom`` and ``smtp`` change settings of those sections."""
     document = demo_document(sandbox_url)
+    if smtp:
+        document["smtp"] = {**document.get("smtp", {}), **smtp}
     document["zoom"].update(zoom or {})
     document["database"] = {"url": db_url}
     document["web"] = {"secret_key": SECRET_KEY, "base_url": "http://zoom.test",

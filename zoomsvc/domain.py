@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from zoomsvc import formatting
 from zoomsvc import input_bounds as bounds
 from zoomsvc.marker import marker_like
 
@@ -97,10 +98,12 @@ def parse_request(data: object, zone: ZoneInfo, agencies: Iterable[str] = (), *,
         agency = known[agency.casefold()]
     start = _moment(data["start"], "start", zone, today)
     end = _moment(data["end"], "end", zone, today)
+    letter_date = _day(data["letter_date"], "letter_date", today)
+    _letter_not_later(letter_date, today, start.astimezone(zone).date())
     return RequestInput(
         agency=agency,
         letter_number=_text(data, "letter_number", 100),
-        letter_date=_day(data["letter_date"], "letter_date", today),
+        letter_date=letter_date,
         subject=_text(data, "subject", 300),
         topic=_text(data, "topic", TOPIC_MAX),
         start=start,
@@ -163,6 +166,19 @@ def _day(value: object, field: str, today: date) -> date:
     return day
 
 
+def _letter_not_later(letter_date: date, today: date, meeting_day: date) -> None:
+    # A request letter is written before it reaches the office and before its meeting; a
+    # later date is a typing error that would be printed in the reply letter.
+    if letter_date > today:
+        raise InvalidInput("letter_date", f"tanggal surat {formatting.long_date(letter_date)} "
+                           f"sesudah hari ini ({formatting.long_date(today)}); periksa "
+                           "tanggal pada surat permohonan")
+    if letter_date > meeting_day:
+        raise InvalidInput("letter_date", f"tanggal surat {formatting.long_date(letter_date)} "
+                           f"sesudah tanggal rapat ({formatting.long_date(meeting_day)}); "
+                           "periksa tanggal pada surat permohonan")
+
+
 def _count(value: object, field: str, largest: int) -> int:
     over = f"melebihi kapasitas akun Zoom terbesar ({largest} peserta)"
     if isinstance(value, Decimal):  # an integer too long to be read as int (load_json)
@@ -197,5 +213,5 @@ def _contact(value: object) -> Contact:
     if not PHONE.match(phone):
         raise InvalidInput("contact.phone", f"nomor telepon tidak sah: {phone!r}")
     if not EMAIL.match(email):
-        raise InvalidInput("contact.email", f"alamat e-mail tidak sah: {email!r}")
+        raise InvalidInput("contact.email", f"alamat surel tidak sah: {email!r}")
     return Contact(name=name, phone=phone, email=email)

@@ -6,14 +6,17 @@ from __future__ import annotations
 import dataclasses
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from zoomsvc.calendar import Problem, validate_window
 from zoomsvc.crashpoints import crash_point
 from zoomsvc.letters.assemble import OfficialDataMissing
 from zoomsvc.letters.render import TemplateCheckError
 from zoomsvc.letters.service import LetterRefused, LetterService
-from zoomsvc.provisioning import Provisioner, ProvisionResult
+from zoomsvc.provisioning import Provisioner, ProvisioningFailed, ProvisionResult
+from zoomsvc.store import records as rec
 from zoomsvc.workflow import Role, State
 
 log = logging.getLogger("zoomsvc.intake")
@@ -42,16 +45,25 @@ class Intake:
         self.letters = letters
 
     def submit(self, data: object, *, actor: str, role: Role = Role.STAF,
-               preferred_host: str | None = None, override_holiday: str | None = None
-               ) -> tuple[ProvisionResult, DraftOutcome | None]:
-        """Provision (raising what :meth:`Provisioner.submit` raises) and draft the letter.
+               preferred_host: str | None = None, override_holiday: str | None = None,
+               scan: bytes | None = None) -> tuple[ProvisionResult, DraftOutcome | None]:
+        """Provision (raising what :meth:`Provisioner.submit` raises) and draft the letter;
+        ``scan`` (the request letter as a checked PDF) is attached to a stored request.
 
         A letter that cannot be drafted does not undo the meeting: the error is reported and
         ``zoomsvc letter render`` can try again once the template or configuration is fixed.
         """
-        result = self.provisioner.submit(data, actor=actor, role=role,
-                                         preferred_host=preferred_host,
-                                         override_holiday=override_holiday)
+        try:
+            result = self.provisioner.submit(data, actor=actor, role=role,
+                                             preferred_host=preferred_host,
+                                             override_holiday=override_holiday)
+        except ProvisioningFailed as exc:
+            # Stored but not yet provisioned (Zoom failed): the scan belongs to it already.
+            if scan is not None:
+                self.attach_scan(exc.code, scan)
+            raise
+        if scan is not None:
+            self.attach_scan(result.code, scan)
         crash_point("after_commit")
         draft = self.draft_if_due(result.code, result.state, actor=actor, role=role)
         if draft is not None and draft.error is None:
@@ -59,11 +71,36 @@ class Intake:
             result = dataclasses.replace(result, state=now.state)
         return result, draft
 
+    def time_problems(self, start: datetime, end: datetime, override_holiday: bool
+                      ) -> list[Problem]:
+        """What is wrong with a meeting's local wall-clock window (past, order, length, service
+        hours, holidays), so a form can show it with its other errors in one pass."""
+        zone = self.provisioner.zone
+        return validate_window(start.replace(tzinfo=zone), end.replace(tzinfo=zone),
+                               self.provisioner.clock(), self.provisioner.rules,
+                               override_holiday)
+
+    def attach_scan(self, code: str, content: bytes) -> None:
+        """Keep the scanned request letter (by its hash) and link it to the request."""
+        digest = self.letters.files.put(content)
+        with self.provisioner.db.allocation() as session:  # a write: take the writer lock
+            rec.attach_scan(session, code, digest)
+
     def use_alternative(self, code: str, index: int, *, actor: str, role: Role
                         ) -> tuple[ProvisionResult, DraftOutcome | None]:
         """The agency took a proposed slot: provision there and draft the new letter."""
         result = self.provisioner.use_alternative(code, index, actor=actor, role=role)
         draft = self.draft_if_due(result.code, result.state, actor=actor, role=role)
+        if draft is not None and draft.error is None:
+            result = dataclasses.replace(result, state=self.provisioner.status(code).state)
+        return result, draft
+
+    def recreate(self, code: str, *, actor: str, role: Role
+                 ) -> tuple[ProvisionResult, DraftOutcome | None]:
+        """Make again a meeting deleted in Zoom outside the service, and draft the letter
+        again (for the new meeting, or the "penuh" letter when the slot is taken)."""
+        result = self.provisioner.recreate(code, actor=actor, role=role)
+        draft = self.draft_if_due(code, result.state, actor=actor, role=role)
         if draft is not None and draft.error is None:
             result = dataclasses.replace(result, state=self.provisioner.status(code).state)
         return result, draft

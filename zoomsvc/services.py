@@ -12,6 +12,7 @@ from zoomsvc.clock import utc_now
 from zoomsvc.config import Config
 from zoomsvc.intake import Intake
 from zoomsvc.letters.service import LetterService
+from zoomsvc.lifecycle.attention import AttentionService
 from zoomsvc.lifecycle.refusals import RefusalCounter
 from zoomsvc.provisioning import Provisioner
 from zoomsvc.store import Database
@@ -60,6 +61,11 @@ class Services:
     def cancellations(self) -> Cancellations:
         """Cancellations, and the agencies' requests to change or cancel."""
         return Cancellations(self.config, self.db, self.client, self.clock)
+
+    @cached_property
+    def attention(self) -> AttentionService:
+        """Closing the attention flags staff have looked at."""
+        return AttentionService(self.db, self.clock)
 
     @cached_property
     def webhook_refusals(self) -> RefusalCounter:

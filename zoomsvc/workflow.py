@@ -88,6 +88,9 @@ TRANSITIONS: dict[tuple[State, State], Step] = {
     (State.FULL, State.SCHEDULING): Step("4", STAFF),
     # The agency accepted an alternative after the "penuh" draft was made: check again.
     (State.DRAFT_READY, State.SCHEDULING): Step("4", STAFF),
+    # The meeting was deleted in Zoom outside the service before the letter was signed: staff
+    # make it again, and the letter is drafted again for Kabid's paraf.
+    (State.REVIEWED, State.SCHEDULING): Step("4", STAFF),
     (State.SCHEDULED, State.DRAFT_READY): Step("6–7", STAFF),
     (State.FULL, State.DRAFT_READY): Step("6–7", STAFF),
     (State.DRAFT_READY, State.REVIEWED): Step("8", frozenset({Role.KABID}), timedelta(days=1)),

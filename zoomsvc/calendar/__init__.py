@@ -15,6 +15,7 @@ from zoomsvc.calendar.availability import (
     FullReason,
     Outcome,
     check,
+    preferred_problem,
     validate_request,
 )
 from zoomsvc.calendar.busy import Busy, BusyIndex, BusyLookup
@@ -53,6 +54,7 @@ __all__ = [
     "host_is_free",
     "in_service",
     "pick_host",
+    "preferred_problem",
     "validate_request",
     "validate_window",
     "years_around",

@@ -42,10 +42,11 @@ def _participant_problems(hosts: Sequence[Host], participants: int) -> list[Prob
     return []
 
 
-def _preferred_problem(index: BusyLookup, hosts: Sequence[Host], start: datetime, end: datetime,
+def preferred_problem(index: BusyLookup, hosts: Sequence[Host], start: datetime, end: datetime,
                        participants: int, rules: Rules, exclude: Set[str],
                        preferred: str) -> Problem | None:
-    # Says why the staff's chosen host is refused, so the form can show it on the host field.
+    """Why the staff's chosen host cannot hold [start, end) (unknown, too small, a Basic
+    account for a long meeting, unusable, busy), so the form can show it on the host field."""
     host = next((h for h in hosts if host_key(h.user) == host_key(preferred)), None)
     if host is None:
         return Problem("host", f"Akun {preferred} tidak ada di pool.")
@@ -97,7 +98,7 @@ def check(index: BusyLookup, hosts: Sequence[Host], start: datetime, end: dateti
     if problems:
         raise CalendarRejected(problems)
     if preferred is not None:
-        refused = _preferred_problem(index, hosts, start, end, participants, rules, exclude,
+        refused = preferred_problem(index, hosts, start, end, participants, rules, exclude,
                                      preferred)
         if refused is not None:
             # A refused override is an input error on the host field, not a full calendar:

@@ -31,6 +31,7 @@ from zoomsvc.letters.signature import (
     check_signature,
     load_trust_roots,
 )
+from zoomsvc.provisioning.recreate import gone_meeting
 from zoomsvc.store import Database
 from zoomsvc.store import records as rec
 from zoomsvc.store.files import FileStore
@@ -192,6 +193,11 @@ class LetterService:
             step_for(State.DRAFT_READY, State.REVIEWED, role)
             if not approve and not note.strip():
                 raise LetterRefused("note", "catatan wajib diisi bila draf dikembalikan")
+            if approve and gone_meeting(list(request.meetings)) is not None:
+                # The draft names a meeting that no longer exists in Zoom.
+                raise LetterRefused("meeting", "rapat Zoom permohonan ini sudah dihapus di "
+                                    "Zoom; staf perlu membuat ulang rapatnya sebelum draf "
+                                    "diparaf")
             if approve:
                 # The office dates a letter when it is approved or signed, not at its first
                 # draft (letters.date_on); the letter of record is made now, with that date.

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 
+from zoomsvc.calendar import CalendarRejected, Problem
 from zoomsvc.domain import RequestInput
 from zoomsvc.store import Database
 from zoomsvc.store import records as rec
@@ -56,3 +57,16 @@ def record_request(db: Database, data: RequestInput, *, actor: str, role: Role,
         if code is None:
             raise
         return code, False
+
+
+def override_reason(reason: str | None, role: Role) -> str | None:
+    """The staff's reason to allow a holiday or a break, or None when there is none."""
+    if reason is None:
+        return None
+    if role not in (Role.STAF, Role.SUBKOORDINATOR):
+        raise CalendarRejected([Problem("override_holiday", "Hanya staf yang dapat mengizinkan "
+                                        "rapat pada hari libur atau jam istirahat.")])
+    if not reason.strip():
+        raise CalendarRejected([Problem("override_holiday", "Alasan rapat pada hari libur atau "
+                                        "jam istirahat wajib diisi.")])
+    return reason.strip()[:500]

@@ -33,10 +33,10 @@ from zoomsvc.calendar import (
     Busy,
     BusyIndex,
     CalendarRejected,
-    Problem,
     Rules,
     check,
     holiday_calendar,
+    preferred_problem,
     validate_request,
     years_around,
 )
@@ -55,7 +55,8 @@ from zoomsvc.provisioning.outcome import (
     alternatives_to_json,
     result_of,
 )
-from zoomsvc.provisioning.recording import existing_code, record_request
+from zoomsvc.provisioning.recording import existing_code, override_reason, record_request
+from zoomsvc.provisioning.recreate import reopen_gone, void_after_full
 from zoomsvc.provisioning.storing import MeetingStore
 from zoomsvc.store import Database
 from zoomsvc.store import records as rec
@@ -109,7 +110,7 @@ class Provisioner:
         request_input = parse_request(
             data, self.zone, [o.name for o in self.config.opd], now=self.clock(),
             max_participants=max((h.capacity for h in hosts), default=PARTICIPANTS_MAX))
-        reason = _override_reason(override_holiday, role)
+        reason = override_reason(override_holiday, role)
         code = existing_code(self.db, request_input)
         if code is None:
             problems = validate_request(self.config.zoom.hosts, request_input.start,
@@ -117,6 +118,11 @@ class Provisioner:
                                         self.clock(), self.rules, reason is not None)
             if problems:
                 raise CalendarRejected(problems)
+            if preferred_host is not None:
+                # The staff's chosen host is checked before anything is stored: a refused
+                # choice is an input error, not a request left waiting in "scheduling".
+                self._check_preferred(request_input.start, request_input.end,
+                                      request_input.participants, preferred_host)
             code, created = record_request(self.db, request_input, actor=actor, role=role,
                                            now=self.clock(), holiday_override=reason)
         else:
@@ -124,6 +130,26 @@ class Provisioner:
         result = self.provision(code, actor=actor, role=role, preferred_host=preferred_host)
         return ProvisionResult(result.code, result.state, result.outcome, result.meeting,
                                result.alternatives, result.reason, created=created)
+
+    def _check_preferred(self, start: datetime, end: datetime, participants: int,
+                         preferred: str) -> None:
+        """Refuse the chosen host now when it cannot hold the meeting (the allocation checks
+        again under its lock, for a host taken in between)."""
+        try:
+            external = self.upcoming.busy([h.user for h in self.config.zoom.hosts],
+                                          self._known_ids)
+        except ZoomError:
+            external = []  # Zoom unreadable: the allocation will say so
+        index = BusyIndex(external)
+        with self.db.session() as session:
+            for row in rec.meetings_between(session, start - timedelta(days=1),
+                                            end + timedelta(days=1)):
+                index.add(_busy_of(row))
+        exclude = {host for host, until in self._daily_blocked.items() if until > self.clock()}
+        problem = preferred_problem(index, self.config.zoom.hosts, start, end, participants,
+                                    self.rules, exclude, preferred)
+        if problem is not None:
+            raise CalendarRejected([problem])
 
     def provision(self, code: str, *, actor: str = "cli", role: Role = Role.STAF,
                   preferred_host: str | None = None) -> ProvisionResult:
@@ -345,6 +371,15 @@ class Provisioner:
             rec.void_open_letters(session, request.id, "diganti: OPD memilih waktu alternatif")
         return self.provision(code, actor=actor, role=role)
 
+    def recreate(self, code: str, *, actor: str, role: Role) -> ProvisionResult:
+        """Make again the meeting that was deleted in Zoom outside the service (same slot if a
+        host is free, else ``full`` with alternatives); see :mod:`.recreate`."""
+        reopen_gone(self.db, code, actor=actor, role=role, now=self.clock())
+        result = self.provision(code, actor=actor, role=role)
+        if result.state == State.FULL:
+            void_after_full(self.db, code)
+        return result
+
     def status(self, code: str) -> ProvisionResult:
         """Where the request stands now, in the shape of a provisioning result."""
         with self.db.session() as session:
@@ -355,19 +390,6 @@ class Provisioner:
 
     def _result(self, request: Request) -> ProvisionResult:
         return result_of(request)
-
-
-def _override_reason(reason: str | None, role: Role) -> str | None:
-    """The staff's reason to allow a holiday or a break, or None when there is none."""
-    if reason is None:
-        return None
-    if role not in (Role.STAF, Role.SUBKOORDINATOR):
-        raise CalendarRejected([Problem("override_holiday", "Hanya staf yang dapat mengizinkan "
-                                        "rapat pada hari libur atau jam istirahat.")])
-    if not reason.strip():
-        raise CalendarRejected([Problem("override_holiday", "Alasan rapat pada hari libur atau "
-                                        "jam istirahat wajib diisi.")])
-    return reason.strip()[:500]
 
 
 def _busy_of(row: Meeting) -> Busy:

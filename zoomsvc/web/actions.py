@@ -7,6 +7,7 @@ which refuses a step that is not the current one.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, flash, make_response, redirect, request, url_for
 from flask.typing import ResponseReturnValue
@@ -18,7 +19,7 @@ from zoomsvc.letters.mail import MailFailed
 from zoomsvc.letters.render import TemplateCheckError
 from zoomsvc.letters.service import LetterConflict, LetterRefused, UnacceptableFile
 from zoomsvc.provisioning import ProvisioningFailed
-from zoomsvc.store import lifecycle_records
+from zoomsvc.store.models import Letter
 from zoomsvc.web.auth import current_user, require_roles
 from zoomsvc.web.context import services
 from zoomsvc.web.forms import ActionForm, ReviewForm, SignForm
@@ -50,18 +51,20 @@ def _back(code: str) -> ResponseReturnValue:
     return redirect(url_for("pages.detail", code=code))
 
 
-def _run(code: str, step: Callable[[str, Role], object], done: str) -> ResponseReturnValue:
-    """Run one step as the signed-in user; its refusal is shown, never a server error."""
+def _run(code: str, step: Callable[[str, Role], object],
+         done: str | Callable[[Any], str]) -> ResponseReturnValue:
+    """Run one step as the signed-in user; its refusal is shown, never a server error.
+    ``done`` is the sentence of success, or makes it from what the step returned."""
     user = current_user()
     assert user is not None
     try:
-        step(user.username, user.role)
+        outcome = step(user.username, user.role)
     except FAILURES as exc:
         problems = getattr(exc, "problems", None)
         message = "; ".join(p.message for p in problems) if problems else str(exc)
         flash(f"Tidak dapat diproses: {message}", "error")
     else:
-        flash(done, "success")
+        flash(done if isinstance(done, str) else done(outcome), "success")
     return _back(code)
 
 
@@ -100,6 +103,26 @@ def use_slot(code: str, index: int) -> ResponseReturnValue:
                             "jadwal penuh lagi dan alternatif baru sudah disiapkan")
 
     return _run(code, step, f"Waktu alternatif {index + 1} dipakai: rapat Zoom dibuat.")
+
+
+@bp.post("/buat-ulang")
+@require_roles(*ENTRY_ROLES)
+def recreate(code: str) -> ResponseReturnValue:
+    """The meeting was deleted in Zoom outside the service: make it again (same slot if free,
+    else alternatives) and draft the letter again."""
+    if not ActionForm().validate_on_submit():
+        return _back(code)
+    intake = services().intake
+
+    def step(actor: str, role: Role) -> str:
+        result, draft = intake.recreate(code, actor=actor, role=role)
+        if draft is not None and draft.error:
+            flash(f"Draf surat belum dapat disusun: {draft.error}", "error")
+        return result.outcome
+
+    return _run(code, step, lambda outcome: (
+        "Jadwal semula sudah terpakai: jadwal penuh, alternatif waktu sudah disiapkan."
+        if outcome == "full" else "Rapat Zoom dibuat ulang dan draf surat disusun ulang."))
 
 
 @bp.post("/susun")
@@ -168,7 +191,14 @@ def send(code: str) -> ResponseReturnValue:
         return _back(code)
     letters = services().letters
     return _run(code, lambda actor, role: letters.send(code, actor=actor, role=role),
-                "Surat dikirim ke OPD.")
+                _sent_sentence)
+
+
+def _sent_sentence(letter: Letter) -> str:
+    """Say what happened: an e-mail to an address, or only a record of the hand-over."""
+    if letter.sent_to and "@" in letter.sent_to:
+        return f"Surat terkirim ke alamat {letter.sent_to}."
+    return "Surat ditandai diserahkan (tanpa surel)."
 
 
 @bp.post("/perhatian/<int:flag_id>/selesai")
@@ -179,10 +209,7 @@ def resolve_flag(code: str, flag_id: int) -> ResponseReturnValue:
         return _back(code)
     user = current_user()
     assert user is not None
-    svc = services()
-    with svc.db.allocation() as session:  # a write: take the writer lock
-        closed = lifecycle_records.resolve_attention(session, flag_id, by=user.username,
-                                                     now=svc.clock())
+    closed = services().attention.resolve(flag_id, by=user.username)
     flash("Catatan perhatian ditandai selesai." if closed else "Catatan itu sudah ditutup.",
           "success" if closed else "info")
     return _back(code) if code != "-" else redirect(url_for("pages.dashboard"))

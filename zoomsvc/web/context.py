@@ -84,6 +84,7 @@ def install_template_helpers(app: Flask) -> None:
         role_label=lambda role: ROLE_LABELS.get(str(role), str(role)),
         number=formatting.number,
         day_label=formatting.day_date,
+        long_date=formatting.long_date,
         flag_label=lambda kind: FLAG_LABELS.get(str(kind), str(kind)),
     )
 

@@ -3,36 +3,32 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from werkzeug.datastructures import FileStorage
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from zoomsvc.calendar import CalendarRejected
 from zoomsvc.domain import InvalidInput
 from zoomsvc.letters.converter import converter_for
 from zoomsvc.provisioning import ProvisioningFailed
 from zoomsvc.provisioning.outcome import alternatives_from_row
+from zoomsvc.provisioning.recreate import gone_meeting
 from zoomsvc.store import lifecycle_records, listing
-from zoomsvc.store import records as rec
-from zoomsvc.store.files import FileStore
-from zoomsvc.uploads import UploadRefused, check_pdf
-from zoomsvc.web.auth import STAFF_ROLES, current_user, require_roles
+from zoomsvc.web import request_form
+from zoomsvc.web.auth import STAFF_ROLES, current_user, load_user, require_roles
 from zoomsvc.web.calendar_view import prefill_from_calendar
 from zoomsvc.web.context import agency_zone, services
 from zoomsvc.web.forms import ActionForm, RequestForm, ReviewForm, SignForm
 from zoomsvc.web.opd_timeline import opd_timeline
 from zoomsvc.web.query import day_arg, page_arg
+from zoomsvc.web.security import ERROR_TEXT, SESSION_ENDED_ELSEWHERE
 from zoomsvc.web.sla import sla_status
 from zoomsvc.workflow import STATE_LABELS, Role, State, allowed_targets
 
 bp = Blueprint("pages", __name__)
 ENTRY_ROLES = (Role.STAF, Role.SUBKOORDINATOR)
-# Where an input error of the request lands on the form.
-FIELD_OF = {"start": "start", "end": "end", "contact.name": "contact_name",
-            "contact.phone": "contact_phone", "contact.email": "contact_email",
-            "(permohonan)": "topic", "override_holiday": "override_reason"}
 
 
 @bp.get("/dasbor")
@@ -87,84 +83,71 @@ def _day_start(day: date | None, plus_days: int = 0) -> datetime | None:
 @bp.route("/permohonan/baru", methods=["GET", "POST"])
 @require_roles(*ENTRY_ROLES)
 def new_request() -> ResponseReturnValue:
-    """The form for an approved request; submitting it provisions the meeting."""
+    """The form for an approved request; submitting it provisions the meeting. Every refusal
+    is shown at once, and nothing is stored until the whole request is accepted."""
     svc = services()
-    config = svc.config
-    form = RequestForm()
-    form.agency.choices = [(o.name, o.name) for o in config.opd] or None
-    form.scan.label.text = (f"Pindaian surat permohonan (PDF, maks. "
-                            f"{config.web.max_upload_mb} MB)")
-    form.host.choices = [("", "Pilih otomatis")] + [(h.user, f"{h.label} ({h.capacity} peserta)")
-                                                     for h in config.zoom.hosts]
-    if request.method == "GET":
+    form = request_form.build_form()
+    if request.method != "POST":
         prefill_from_calendar(form)
-    if request.method == "POST" and form.validate_on_submit():
-        scan = _checked_scan(form)
-        if scan is not None or not form.scan.errors:
-            user = current_user()
-            assert user is not None
-            try:
-                result, draft = svc.intake.submit(
-                    _request_data(form), actor=user.username, role=user.role,
-                    preferred_host=form.host.data or None,
-                    override_holiday=(form.override_reason.data or "")
-                    if form.override_holiday.data else None)
-            except InvalidInput as exc:
-                _form_error(form, exc.field, exc.message)
-            except CalendarRejected as exc:
-                for problem in exc.problems:
-                    _form_error(form, problem.field, problem.message)
-            except ProvisioningFailed as exc:
-                flash(f"Permohonan tersimpan ({exc.code}) tetapi rapat belum dibuat: {exc}. "
-                      "Coba lagi dari halaman permohonan.", "error")
-                return redirect(url_for("pages.detail", code=exc.code))
-            else:
-                if scan is not None:
-                    sha = FileStore(config.letters.files_dir).put(scan)
-                    with svc.db.allocation() as session:  # a write: take the writer lock
-                        rec.attach_scan(session, result.code, sha)
-                _flash_outcome(result.code, result.outcome, result.created,
-                               draft.error if draft else None)
-                return redirect(url_for("pages.detail", code=result.code))
-    status = 400 if request.method == "POST" else 200
-    return render_template("request_new.html", form=form), status
+        return request_form.render(form, 200)
+    valid = form.validate_on_submit()
+    scan = request_form.take_scan(form)  # checked (and kept) even when other fields are wrong
+    if not valid:
+        request_form.add_time_problems(form, svc.intake)
+    if valid and not form.scan.errors:
+        user = current_user()
+        assert user is not None
+        try:
+            result, draft = svc.intake.submit(
+                request_form.request_data(form), actor=user.username, role=user.role,
+                preferred_host=form.host.data or None,
+                override_holiday=(form.override_reason.data or "")
+                if form.override_holiday.data else None, scan=scan)
+        except InvalidInput as exc:
+            request_form.add_error(form, exc.field, exc.message)
+        except CalendarRejected as exc:
+            for problem in exc.problems:
+                request_form.add_error(form, problem.field, problem.message)
+        except ProvisioningFailed as exc:
+            _forget_kept(form)
+            flash(f"Permohonan tersimpan ({exc.code}) tetapi rapat belum dibuat: {exc}. "
+                  "Coba lagi dari halaman permohonan.", "error")
+            return redirect(url_for("pages.detail", code=exc.code))
+        else:
+            _forget_kept(form)
+            _flash_outcome(result.code, result.outcome, result.created,
+                           draft.error if draft else None)
+            return redirect(url_for("pages.detail", code=result.code))
+    return request_form.render(form, 400)
 
 
-def _checked_scan(form: RequestForm) -> bytes | None:
-    upload = form.scan.data
-    if not isinstance(upload, FileStorage) or not upload.filename:
-        return None
-    content: bytes = upload.read()
-    try:
-        check_pdf(content, services().config.web.max_upload_mb, "scan")
-    except UploadRefused as exc:
-        form.scan.errors = [str(exc)]
-        return None
-    return content
+@bp.errorhandler(CSRFError)
+def form_session_ended(error: CSRFError) -> ResponseReturnValue:
+    """An expired or foreign form token: the request form comes back as typed, with a plain
+    sentence; other pages get the general one."""
+    if request.endpoint == "pages.new_request" and _entry_user():
+        return request_form.refill_after(request_form.SESSION_ENDED, 400)
+    return render_template("error.html", code=400, message=SESSION_ENDED_ELSEWHERE), 400
 
 
-def _request_data(form: RequestForm) -> dict[str, Any]:
-    day, start, end = form.day.data, form.start.data, form.end.data
-    assert day is not None
-    assert start is not None
-    assert end is not None
-    return {
-        "agency": form.agency.data, "letter_number": form.letter_number.data,
-        "letter_date": form.letter_date.data.isoformat() if form.letter_date.data else "",
-        "subject": form.subject.data, "topic": form.topic.data,
-        "agenda": form.agenda.data or "",
-        "start": datetime.combine(day, start).isoformat(),
-        "end": datetime.combine(day, end).isoformat(),
-        "participants": form.participants.data,
-        "contact": {"name": form.contact_name.data, "phone": form.contact_phone.data,
-                    "email": form.contact_email.data},
-        **({"srikandi_agenda": form.srikandi_agenda.data} if form.srikandi_agenda.data else {}),
-    }
+@bp.errorhandler(RequestEntityTooLarge)
+def form_too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
+    """A body over the cap is never read: the request form comes back (empty) saying why."""
+    if request.endpoint == "pages.new_request" and _entry_user():
+        return request_form.refill_after(request_form.too_large(), 413, readable=False)
+    return render_template("error.html", code=413, message=ERROR_TEXT[413]), 413
 
 
-def _form_error(form: RequestForm, field: str, message: str) -> None:
-    target = getattr(form, FIELD_OF.get(field, field), None) or form.topic
-    target.errors = [*target.errors, message]
+def _entry_user() -> bool:
+    if "user" not in g:
+        load_user()  # the token is checked before the user is read
+    user = current_user()
+    return user is not None and user.role in ENTRY_ROLES
+
+
+def _forget_kept(form: RequestForm) -> None:
+    if form.scan_kept.data:
+        request_form.pending_scans().forget(form.scan_kept.data)
 
 
 def _flash_outcome(code: str, outcome: str, created: bool, letter_error: str | None) -> None:
@@ -197,6 +180,7 @@ def detail(code: str) -> ResponseReturnValue:
         flags = lifecycle_records.open_attention(session, found.id)
         letters = listing.letters_of(session, found.id)
         meeting = next((m for m in found.meetings if m.status == "live"), None)
+        meeting_gone = gone_meeting(list(found.meetings)) is not None
         hosts = {h.user: h.label for h in svc.config.zoom.hosts}
         alternatives = alternatives_from_row(found) if found.full_reason else ()
         targets = allowed_targets(State(found.state), user.role)
@@ -209,4 +193,4 @@ def detail(code: str) -> ResponseReturnValue:
             sign=SignForm(), sla=sla_status(found.state, found.state_since, svc.clock()),
             pdf_available=converter_for(svc.config.letters).available(),
             max_signed_mb=svc.config.letters.max_upload_mb,
-            signing_mode=svc.config.letters.signing_mode)
+            signing_mode=svc.config.letters.signing_mode, meeting_gone=meeting_gone)

@@ -3,7 +3,7 @@ that refuses control characters and lone surrogates before any view (or database
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, jsonify, render_template, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
@@ -26,6 +26,8 @@ ERROR_TEXT = {
     500: "Terjadi kesalahan pada server. Data Anda tidak hilang; silakan coba lagi.",
 }
 
+
+SESSION_ENDED_ELSEWHERE = "Sesi Anda berakhir; muat ulang halaman lalu kirim lagi."
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -53,10 +55,24 @@ def refuse_bad_characters() -> None:
             raise InputRefused(field_label(key), f"Nama berkas '{field_label(key)}' {problem}.")
 
 
+# The request form is read up to this many times its file limit, so that a file somewhat over
+# the limit is refused on its field with everything typed kept, not by a bare error page.
+FORM_BODY_FACTOR = 3
+BODY_CAP_ENDPOINTS = frozenset({"pages.new_request"})
+
+
+def widen_body_cap() -> None:
+    """Let the request form's body reach :data:`FORM_BODY_FACTOR` times the file limit."""
+    if request.endpoint in BODY_CAP_ENDPOINTS:
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        request.max_content_length = limit * FORM_BODY_FACTOR if limit else None
+
+
 def install(app: Flask) -> None:
     """Turn on the character guard, CSRF protection, security headers and Indonesian error
     pages."""
     # Before CSRF: the guard must see the form before anything else reads it.
+    app.before_request(widen_body_cap)
     app.before_request(refuse_bad_characters)
     csrf.init_app(app)
 
@@ -72,9 +88,7 @@ def install(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error: CSRFError) -> tuple[str, int]:
-        return render_template("error.html", code=400,
-                               message="Formulir kedaluwarsa atau tidak sah (CSRF). Muat ulang "
-                                       "halaman lalu kirim lagi."), 400
+        return render_template("error.html", code=400, message=SESSION_ENDED_ELSEWHERE), 400
 
     @app.errorhandler(InputRefused)
     def input_refused(error: InputRefused) -> ResponseReturnValue:
