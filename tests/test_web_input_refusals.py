@@ -21,7 +21,6 @@ from web_support import (
 from zoomsvc.store.models import Request
 from zoomsvc.workflow import Role
 
-pytest_plugins = ("web_support",)
 NEW = "/permohonan/baru"
 HUGE = "9999999999999999999999999"
 
