@@ -30,7 +30,7 @@ NOW = datetime(2026, 11, 23, 8, 0, tzinfo=WITA)
 PG_URL_ENV = "ZOOMSVC_TEST_DATABASE_URL"
 # Fixture modules shared by several areas. Loaded here, before any test module imports them, so
 # that pytest rewrites their asserts and no test module has to re-export their fixtures.
-pytest_plugins = ("web_support", "zoom_support")
+pytest_plugins = ("letters_support", "web_support", "zoom_support")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
