@@ -33,6 +33,16 @@ PG_URL_ENV = "ZOOMSVC_TEST_DATABASE_URL"
 pytest_plugins = ("letters_support", "web_support", "zoom_support")
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """On PostgreSQL, run in one process: the allocation lock is an advisory lock, which is
+    database-wide, not per schema, so tests in parallel workers would queue on each other's lock
+    and the lock tests would count the other worker's sessions."""
+    if os.environ.get(PG_URL_ENV) and getattr(config.option, "numprocesses", None):
+        config.option.numprocesses = 0
+        config.option.dist = "no"
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark the tests that use a database, so CI can run just those again on PostgreSQL."""
     for item in items:
