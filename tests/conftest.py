@@ -28,6 +28,19 @@ WITA = ZoneInfo("Asia/Makassar")
 # A Monday morning: the next days are working days, so requests fit the service hours.
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=WITA)
 PG_URL_ENV = "ZOOMSVC_TEST_DATABASE_URL"
+# Fixture modules shared by several areas. Loaded here, before any test module imports them, so
+# that pytest rewrites their asserts and no test module has to re-export their fixtures.
+pytest_plugins = ("letters_support", "web_support", "zoom_support")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """On PostgreSQL, run in one process: the allocation lock is an advisory lock, which is
+    database-wide, not per schema, so tests in parallel workers would queue on each other's lock
+    and the lock tests would count the other worker's sessions."""
+    if os.environ.get(PG_URL_ENV) and getattr(config.option, "numprocesses", None):
+        config.option.numprocesses = 0
+        config.option.dist = "no"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -1,17 +1,24 @@
 """The printed letter: one A4 page in Liberation Sans for a normal letter, clean page breaks for a
-long one (LibreOffice renders the PDF, poppler reads it back)."""
+long one (LibreOffice renders the PDF, poppler reads it back).
+
+The letters go through the LibreOffice kept running for the run (``pdf_server``), the path the
+service takes; without UNO bindings, through a LibreOffice started per letter. The one-shot path
+itself is tested in ``test_letters_pdf.py``."""
 
 from __future__ import annotations
 
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from functools import cache
 
 import pytest
+from letters_support import LIBREOFFICE_GROUP
 
 from zoomsvc.letters.context import LetterData, Signer
 from zoomsvc.letters.pdf import find_soffice, oneshot_pdf
+from zoomsvc.letters.pdfserver import uno_python
 from zoomsvc.letters.render import (
     TEMPLATE_FULL,
     TEMPLATE_SCHEDULED,
@@ -20,10 +27,11 @@ from zoomsvc.letters.render import (
 )
 from zoomsvc.letters.sample import sample_full_letter, sample_letter
 
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.skipif(
     find_soffice() is None or shutil.which("pdfinfo") is None,
     reason="LibreOffice (soffice) and poppler-utils are needed to print the letter: "
-           "apt-get install libreoffice-writer-nogui poppler-utils fonts-liberation2")
+           "apt-get install libreoffice-writer-nogui poppler-utils fonts-liberation2"),
+    LIBREOFFICE_GROUP]
 
 SIGNER = Signer(office="Kepala Dinas Komunikasi, Informatika, Statistik dan Persandian",
                 name="Dr. Muhammad Ridwan Syahputra, S.T., M.Kom.",
@@ -45,9 +53,23 @@ LONG_TOPIC = ("Rapat Koordinasi Lintas Perangkat Daerah tentang Percepatan Penur
               "Tahun 2027 Tahap Pertama")[:200]
 
 
-@cache
-def printed(template: str, data: LetterData) -> bytes:
-    return oneshot_pdf(LetterRenderer(packaged_template(template)).render(data), 180)
+Printer = Callable[[str, LetterData], bytes]
+
+
+@pytest.fixture(scope="module")
+def printed(request: pytest.FixtureRequest) -> Printer:
+    """The PDF of a letter rendered from a packaged template (each letter converted once)."""
+    soffice = find_soffice()
+    if soffice is not None and uno_python(soffice) is not None:
+        convert: Callable[[bytes], bytes] = request.getfixturevalue("pdf_server").convert
+    else:
+        convert = lambda docx: oneshot_pdf(docx, 180)  # noqa: E731
+
+    @cache
+    def printed(template: str, data: LetterData) -> bytes:
+        return convert(LetterRenderer(packaged_template(template)).render(data))
+
+    return printed
 
 
 def pages(pdf: bytes) -> list[str]:
@@ -73,8 +95,8 @@ def fonts(pdf: bytes) -> str:
     (TEMPLATE_FULL, sample_full_letter(**REALISTIC)),
     (TEMPLATE_SCHEDULED, sample_letter(**REALISTIC | {"draft": True})),
 ], ids=["scheduled", "full-3-alternatives", "draft"])
-def test_a_normal_letter_is_one_a4_page_in_liberation_sans(template: str, data: LetterData
-                                                           ) -> None:
+def test_a_normal_letter_is_one_a4_page_in_liberation_sans(printed: Printer, template: str,
+                                                           data: LetterData) -> None:
     pdf = printed(template, data)
     details = info(pdf)
     assert details["Pages"].strip() == "1"
@@ -89,7 +111,7 @@ def test_a_normal_letter_is_one_a4_page_in_liberation_sans(template: str, data: 
 
 
 def test_a_long_letter_moves_the_closing_signature_and_copies_together_and_numbers_page_2(
-        ) -> None:
+        printed: Printer) -> None:
     data = sample_letter(**REALISTIC | {
         "topic": LONG_TOPIC, "opd_letter_subject": "Permohonan Fasilitasi Zoom Meeting untuk "
         + LONG_TOPIC, "addressee": "Kepala Badan Perencanaan Pembangunan, Penelitian dan "

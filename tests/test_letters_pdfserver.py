@@ -1,7 +1,8 @@
 """The LibreOffice that stays running for PDF conversion (``zoomsvc.letters.pdfserver``).
 
-One server for the whole module (starting one takes several seconds); the tests run in file
-order and each leaves it able to convert. Needs LibreOffice, its Python UNO bindings and
+One server for the whole run (``pdf_server`` in letters_support, shared with the layout tests:
+starting one takes several seconds); the tests run in file order and each leaves it able to
+convert. Needs LibreOffice, its Python UNO bindings and
 poppler-utils' ``pdftotext``; skipped with the reason otherwise.
 """
 
@@ -11,11 +12,11 @@ import os
 import shutil
 import signal
 import subprocess
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pytest
+from letters_support import LIBREOFFICE_GROUP
 
 from zoomsvc.letters import TEMPLATE_SCHEDULED, LetterRenderer, packaged_template
 from zoomsvc.letters.pdf import PdfTimeout, find_soffice
@@ -31,6 +32,7 @@ pytestmark = [
                        "unoserver: apt-get install python3-uno"),
     pytest.mark.skipif(shutil.which("pdftotext") is None,
                        reason="pdftotext is missing: apt-get install poppler-utils"),
+    LIBREOFFICE_GROUP,
 ]
 
 
@@ -52,14 +54,9 @@ def gone(pid: int) -> bool:
     return False
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[PdfServer]:
-    assert SOFFICE is not None
-    assert PYTHON is not None
-    running = PdfServer(SOFFICE, PYTHON, timeout_seconds=120)
-    running.start()
-    yield running
-    running.stop()
+@pytest.fixture
+def server(pdf_server: PdfServer) -> PdfServer:
+    return pdf_server
 
 
 def test_letters_convert_through_one_running_libreoffice(server: PdfServer) -> None:

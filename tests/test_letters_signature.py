@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import web_support
 from signing_support import (
     SIGNER_NAME,
     Identity,
@@ -33,8 +32,6 @@ from zoomsvc.letters.signature import (
 from zoomsvc.provisioning import Provisioner
 from zoomsvc.store import Database
 from zoomsvc.workflow import Role
-
-web_factory, web = web_support.web_factory, web_support.web  # fixtures
 
 
 @pytest.fixture(scope="module")

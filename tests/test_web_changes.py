@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-import web_support
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from web_support import AGENCY_A, WebEnv, text_of
@@ -20,7 +19,6 @@ from zoomsvc.store import records as rec
 from zoomsvc.store.models import ChangeRequest, User
 from zoomsvc.workflow import Role
 
-web_factory, web = web_support.web_factory, web_support.web  # fixtures
 pytestmark = pytest.mark.uses_db
 ZOOM1 = "zoom1@kominfo.tarakankota.go.id"
 

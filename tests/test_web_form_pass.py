@@ -16,7 +16,6 @@ from io import BytesIO
 from typing import Any
 
 import pytest
-import web_support
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from service_support import live_sandbox_meetings
@@ -36,7 +35,6 @@ from werkzeug.test import TestResponse
 from zoomsvc.store.models import Request
 from zoomsvc.web.pending_scan import PendingScans
 
-web_factory, web = web_support.web_factory, web_support.web  # fixtures
 pytestmark = pytest.mark.uses_db
 
 NEW = "/permohonan/baru"

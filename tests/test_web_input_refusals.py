@@ -10,7 +10,6 @@ from io import BytesIO
 from typing import Any
 
 import pytest
-import web_support
 from sqlalchemy import func, select
 from web_support import (
     WebEnv,
@@ -22,7 +21,6 @@ from web_support import (
 from zoomsvc.store.models import Request
 from zoomsvc.workflow import Role
 
-web_factory, web = web_support.web_factory, web_support.web  # fixtures
 NEW = "/permohonan/baru"
 HUGE = "9999999999999999999999999"
 

@@ -13,7 +13,6 @@ from typing import Any
 
 import jwt
 import pytest
-import web_support
 from click.testing import CliRunner, Result
 from web_support import (
     AGENCY_A,
@@ -32,7 +31,6 @@ from zoomsvc.cli.web_commands import user as user_command
 from zoomsvc.store import accounts
 from zoomsvc.tokens import issue_download_token
 
-web_factory, web = web_support.web_factory, web_support.web  # fixtures
 # Every test here runs on the test database: CI repeats them on PostgreSQL.
 pytestmark = pytest.mark.uses_db
 

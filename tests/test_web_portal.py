@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-import web_support
 from sqlalchemy import func, select
 from web_support import AGENCY_A, AGENCY_B, WebEnv, text_of
 from werkzeug.test import TestResponse
@@ -20,7 +19,6 @@ from zoomsvc.store.models import AuditEvent, WebhookEvent
 from zoomsvc.web.opd_timeline import opd_sentence
 from zoomsvc.workflow import TRANSITIONS
 
-web_factory, web = web_support.web_factory, web_support.web  # fixtures
 # Every test here runs on the test database: CI repeats them on PostgreSQL.
 pytestmark = pytest.mark.uses_db
 

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-import web_support
 from service_support import live_sandbox_meetings
 from sqlalchemy import select
 from web_support import Browser, WebEnv, text_of
@@ -21,7 +20,6 @@ from zoomsvc.marker import read_marker
 from zoomsvc.store.models import AuditEvent, Meeting
 from zoomsvc.workflow import Role
 
-web_factory, web = web_support.web_factory, web_support.web  # fixtures
 pytestmark = pytest.mark.uses_db
 
 

@@ -11,7 +11,6 @@ from io import BytesIO
 from typing import Any
 
 import pytest
-import web_support
 from service_support import live_sandbox_meetings, set_sandbox_faults
 from sqlalchemy import event, func, select
 from web_support import (
@@ -31,7 +30,6 @@ from werkzeug.test import TestResponse
 from zoomsvc.store.models import Download, Letter, Meeting, Request
 from zoomsvc.workflow import Role
 
-web_factory, web = web_support.web_factory, web_support.web  # fixtures
 # Every test here runs on the test database: CI repeats them on PostgreSQL.
 pytestmark = pytest.mark.uses_db
 

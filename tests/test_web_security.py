@@ -10,7 +10,6 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-import web_support
 from web_support import (
     ACCOUNTS,
     PASSWORD,
@@ -27,7 +26,6 @@ from zoomsvc.store import accounts
 from zoomsvc.web.auth import hash_password
 from zoomsvc.web.signin_guard import ADDRESS_LIMIT
 
-web_factory, web = web_support.web_factory, web_support.web  # fixtures
 # Every test here runs on the test database: CI repeats them on PostgreSQL.
 pytestmark = pytest.mark.uses_db
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import web_support
 from conftest import Clock
 from web_support import PASSWORD, Browser, WebEnv, WebFactory, text_of
 from werkzeug.test import TestResponse
@@ -19,7 +18,6 @@ from zoomsvc.store import accounts
 from zoomsvc.web import signin_guard
 from zoomsvc.web.signin_guard import ADDRESS_LIMIT, DEVICE_COOKIE, SigninGuard
 
-web_factory, web = web_support.web_factory, web_support.web  # fixtures
 pytestmark = pytest.mark.uses_db
 
 WRONG = "salah-sekali"

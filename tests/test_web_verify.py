@@ -12,14 +12,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-import web_support
 from web_support import AGENCY_A, WebEnv, text_of
 
 from zoomsvc import formatting
 from zoomsvc.store import listing
 from zoomsvc.workflow import Role
 
-web_factory, web = web_support.web_factory, web_support.web  # fixtures
 # Every test here runs on the test database: CI repeats them on PostgreSQL.
 pytestmark = pytest.mark.uses_db
 

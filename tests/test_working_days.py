@@ -12,7 +12,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import web_support
 from cli_support import toml_text, workday
 from click.testing import CliRunner
 from web_support import WebEnv, form_fields, text_of
@@ -32,8 +31,6 @@ from zoomsvc.config import ConfigError, build_config, demo_document
 from zoomsvc.config.model import CalendarSettings, Host, LocalHoliday, ServiceHours
 from zoomsvc.provisioning import Provisioner
 from zoomsvc.store.models import AuditEvent, Request
-
-web_factory, web = web_support.web_factory, web_support.web  # fixtures
 
 WITA = ZoneInfo("Asia/Makassar")
 HOST = Host("a@kominfo.go.id", "Zoom A", concurrency=1, capacity=300)

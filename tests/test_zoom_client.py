@@ -18,8 +18,6 @@ from zoom_support import (
     MEETING_ID,
     SETTINGS,
     START_URL,
-    FakeTime,
-    add_token,
     api_calls,
     make_client,
     meeting_json,
@@ -36,18 +34,6 @@ CREATE_URL = f"{API}/users/{HOST}/meetings"
 NEW = NewMeeting("Rapat Koordinasi Kominfo", datetime(2026, 11, 25, 9, 0, tzinfo=WITA), 90,
                  agenda="Pembahasan anggaran")
 EXPIRED_TOKEN = zoom_error(300, "The next page token is invalid or expired.")
-
-
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        add_token(mock)
-        yield mock
-
-
-@pytest.fixture
-def fake():
-    return FakeTime()
 
 
 @pytest.fixture

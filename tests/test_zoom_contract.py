@@ -22,8 +22,6 @@ from zoom_support import (
     API,
     HOST,
     MEETING_ID,
-    FakeTime,
-    add_token,
     api_calls,
     make_client,
     meeting_json,
@@ -39,18 +37,6 @@ WITA = ZoneInfo("Asia/Makassar")
 NEW = NewMeeting("Rapat Koordinasi " + "x" * 150, datetime(2026, 11, 25, 9, 0, tzinfo=WITA), 90,
                  agenda="Agenda " * 50)
 ZOOM_UTC_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
-
-
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        add_token(mock)
-        yield mock
-
-
-@pytest.fixture
-def fake():
-    return FakeTime()
 
 
 # --- a few helpers over the parsed document --------------------------------------------------

@@ -55,18 +55,6 @@ NEW = NewMeeting("Rapat Koordinasi", datetime(2026, 11, 25, 1, 0, tzinfo=UTC), 6
 
 
 @pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        add_token(mock)
-        yield mock
-
-
-@pytest.fixture
-def fake():
-    return FakeTime()
-
-
-@pytest.fixture
 def client(fake):
     return make_client(fake)
 

@@ -2,7 +2,7 @@
 for every role, and a test client that signs in and posts forms with their CSRF token (CSRF stays
 on: every POST carries the token read from the page's hidden input).
 
-Test modules load the fixtures with ``pytest_plugins = ("web_support",)``.
+Its fixtures (``web_factory``, ``web``) are loaded for every test module by ``tests/conftest.py``.
 """
 
 from __future__ import annotations

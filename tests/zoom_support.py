@@ -1,7 +1,8 @@
 """Shared fakes for the Zoom client tests: fake time, a configured client, canned Zoom answers.
 
 Nothing here touches the network: every test registers its answers with ``responses`` and the
-client gets a fake monotonic clock and a recording ``sleep`` so no test really waits.
+client gets a fake monotonic clock and a recording ``sleep`` so no test really waits. The
+fixtures ``rsps`` and ``fake`` are loaded for every test module by ``tests/conftest.py``.
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ from __future__ import annotations
 import dataclasses
 import random
 import threading
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 import responses
 
 from zoomsvc.config import ZoomSettings, build_config, demo_document
@@ -112,3 +115,17 @@ def api_calls(rsps: responses.RequestsMock, method: str | None = None) -> list[A
     """The recorded calls to the REST API (not to OAuth), optionally of one method."""
     return [c for c in rsps.calls if c.request.url.startswith(API)
             and (method is None or c.request.method == method)]
+
+
+@pytest.fixture
+def rsps() -> Iterator[responses.RequestsMock]:
+    """Zoom's answers, registered by the test; the token endpoint already answers."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        add_token(mock)
+        yield mock
+
+
+@pytest.fixture
+def fake() -> FakeTime:
+    """The client's clock and sleep: time moves only when the client sleeps."""
+    return FakeTime()
