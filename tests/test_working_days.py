@@ -266,10 +266,10 @@ def test_the_web_form_takes_the_override_with_a_reason(web: WebEnv) -> None:
 
 
 def test_the_availability_view_marks_holidays(web: WebEnv) -> None:
-    page = web.as_role("staf").get("/kalender?tanggal=2026-12-21&rentang=minggu")
+    answer = web.as_role("staf").get("/kalender/data?dari=2026-12-21&sampai=2026-12-27")
 
-    assert page.status_code == 200
-    shown = text_of(page)
-    assert "Hari libur: Hari Raya Natal" in shown
-    assert "Hari libur: Cuti Bersama Hari Raya Natal" in shown
-    assert shown.count("Hari libur:") == 2
+    assert answer.status_code == 200
+    holidays = {event["start"][:10]: event["title"] for event in answer.get_json()["events"]
+                if event.get("extendedProps", {}).get("kind") == "libur"}
+    assert holidays == {"2026-12-24": "Hari libur: Cuti Bersama Hari Raya Natal",
+                        "2026-12-25": "Hari libur: Hari Raya Natal"}
