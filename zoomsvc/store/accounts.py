@@ -16,6 +16,11 @@ def find_user(session: Session, username: str) -> User | None:
                            ).one_or_none()
 
 
+def user_by_id(session: Session, user_id: int) -> User | None:
+    """The user with this id, if the account still exists."""
+    return session.get(User, user_id)
+
+
 def add_user(session: Session, *, username: str, full_name: str, password_hash: str, role: str,
              agency: str | None, now: datetime) -> User:
     """Create an account (user names are stored in lower case)."""
