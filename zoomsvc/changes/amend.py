@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zoomsvc import formatting
@@ -29,8 +28,11 @@ from zoomsvc.marker import agenda_with_marker
 from zoomsvc.provisioning.moving import MOVING
 from zoomsvc.provisioning.outcome import ChangeRefused
 from zoomsvc.provisioning.service import Provisioner
+from zoomsvc.store import change_requests
+from zoomsvc.store import letters_records as lrec
 from zoomsvc.store import records as rec
-from zoomsvc.store.models import ChangeRequest, Letter, Request
+from zoomsvc.store.models import Letter, Request
+from zoomsvc.store.statuses import LetterStatus, MeetingStatus
 from zoomsvc.workflow import RESCHEDULABLE, Role, State
 from zoomsvc.zoom import ZoomError
 
@@ -110,7 +112,7 @@ class Changes:
         with self.db.allocation() as session:
             request = self._request(session, code)
             meeting = rec.active_meeting(session, request.id)
-            if meeting is None or meeting.status != "live" or meeting.zoom_id is None:
+            if meeting is None or meeting.status != MeetingStatus.LIVE or meeting.zoom_id is None:
                 raise ChangeRefused("state", f"Permohonan {code} belum punya rapat Zoom; "
                                     "jadwalnya tidak dapat diubah sekarang.")
             index = BusyIndex(external)
@@ -198,7 +200,7 @@ class Changes:
             if not diff:
                 raise ChangeRefused("topic", "Tidak ada data yang berubah.")
             meeting = rec.active_meeting(session, request.id)
-            if meeting is not None and meeting.status == "live":
+            if meeting is not None and meeting.status == MeetingStatus.LIVE:
                 host = next((h for h in self.config.zoom.hosts if h.user == meeting.host), None)
                 if host is not None and parsed.participants > host.capacity:
                     raise ChangeRefused("participants", f"Jumlah peserta melebihi kapasitas "
@@ -253,8 +255,8 @@ def _short(value: object) -> str:
 def _supersede_signed(session: Session, request: Request) -> str:
     """Void the request's signed or sent letter (number kept); its number, or ""."""
     for letter in request_letters(session, request):
-        if letter.status in ("signed", "sent"):
-            letter.status = "void"
+        if letter.status in (LetterStatus.SIGNED, LetterStatus.SENT):
+            letter.status = LetterStatus.VOID
             letter.review_note = "digantikan: jadwal rapat diubah"
             return letter.number
     return ""
@@ -262,13 +264,11 @@ def _supersede_signed(session: Session, request: Request) -> str:
 
 def request_letters(session: Session, request: Request) -> list[Letter]:
     """The request's letters, newest first."""
-    return list(session.scalars(select(Letter).where(Letter.request_id == request.id)
-                                .order_by(Letter.id.desc())))
+    return lrec.request_letters(session, request.id)
 
 
 def resolve_change_requests(session: Session, request: Request, actor: str,
                             now: datetime) -> None:
     """Close the agency's open change requests: staff acted on them."""
-    for item in session.scalars(select(ChangeRequest).where(
-            ChangeRequest.request_id == request.id, ChangeRequest.resolved_at.is_(None))):
+    for item in change_requests.open_asks(session, request.id):
         item.resolved_at, item.resolved_by = now, actor

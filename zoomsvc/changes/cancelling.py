@@ -22,9 +22,10 @@ from zoomsvc.letters.mail import MailFailed, send_mail
 from zoomsvc.provisioning.moving import MOVING
 from zoomsvc.provisioning.outcome import ChangeRefused
 from zoomsvc.provisioning.service import INTENT_LEASE
-from zoomsvc.store import Database
+from zoomsvc.store import Database, change_requests
 from zoomsvc.store import records as rec
 from zoomsvc.store.models import ChangeRequest, Request
+from zoomsvc.store.statuses import LetterStatus, MeetingStatus
 from zoomsvc.workflow import Role, State
 from zoomsvc.zoom import ZoomClient, ZoomError
 
@@ -70,15 +71,16 @@ class Cancellations:
             if request.state != State.CANCELLED:
                 first_time = True
                 pending = rec.active_meeting(session, request.id)
-                if pending is not None and pending.status == "intent":
+                if pending is not None and pending.status == MeetingStatus.INTENT:
                     if request.last_error is None and now - pending.created_at < INTENT_LEASE:
                         raise ChangeRefused("state", f"Rapat {code} sedang dibuat; coba "
                                             "batalkan lagi sebentar lagi.")
                     session.delete(pending)
                 voided = []
                 for letter in request_letters(session, request):
-                    if letter.status != "void":
-                        letter.status, letter.review_note = "void", f"dibatalkan: {reason}"
+                    if letter.status != LetterStatus.VOID:
+                        letter.status = LetterStatus.VOID
+                        letter.review_note = f"dibatalkan: {reason}"
                         voided.append(letter.number)
                 note = f"dibatalkan: {reason}"
                 if voided:
@@ -87,7 +89,7 @@ class Cancellations:
                                now=now, note=note)
                 resolve_change_requests(session, request, actor, now)
             targets = [(m.id, m.zoom_id) for m in request.meetings
-                       if m.status in ("live", MOVING) and m.zoom_id is not None]
+                       if m.status in (MeetingStatus.LIVE, MOVING) and m.zoom_id is not None]
         deleted, left = [], []
         for row_id, zoom_id in targets:
             assert zoom_id is not None
@@ -154,7 +156,7 @@ class Cancellations:
         now = self.clock()
         with self.db.allocation() as session:
             request = _request(session, code)
-            item = session.get(ChangeRequest, ask_id)
+            item = change_requests.ask_by_id(session, ask_id)
             if item is None or item.request_id != request.id or item.resolved_at is not None:
                 raise ChangeRefused("ask", "Permintaan itu sudah ditutup.")
             item.resolved_at, item.resolved_by = now, actor

@@ -16,12 +16,12 @@ from typing import Any
 import click
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.writer import PageObject, PdfFileWriter
-from sqlalchemy import select
 
 from zoomsvc.letters.service import LetterRefused
 from zoomsvc.services import Services
 from zoomsvc.store import accounts
-from zoomsvc.store.models import Letter, Request
+from zoomsvc.store import letters_records as lrec
+from zoomsvc.store import records as rec
 from zoomsvc.workflow import Role, State
 
 DEMO_AGENCIES = ("Dinas Kesehatan", "Dinas Pendidikan", "Dinas Perhubungan",
@@ -111,10 +111,10 @@ def _advance(services: Services, code: str, target: State) -> None:
     steps = [State.REVIEWED, State.SIGNED, State.SENT]
     for step in steps[:steps.index(target) + 1]:
         with services.db.session() as session:
-            request = session.scalars(select(Request).where(Request.code == code)).one()
+            request = rec.request_by_code(session, code)
+            assert request is not None
             state = request.state
-            signed = session.scalars(select(Letter).where(
-                Letter.request_id == request.id, Letter.signed_sha256.is_not(None))).first()
+            signed = lrec.signed_letter_of_request(session, request.id)
         if step == State.REVIEWED and state == State.DRAFT_READY:
             letters.review(code, approve=True, note="", actor="kabid", role=Role.KABID)
         elif step == State.SIGNED and state == State.REVIEWED and signed is None:

@@ -16,7 +16,7 @@ from zoomsvc.letters.pdf import PdfUnavailable, oneshot_pdf
 from zoomsvc.letters.render import LetterRenderer, TemplateCheckError, check_template
 from zoomsvc.letters.sample import sample_full_letter, sample_letter
 from zoomsvc.letters.service import LetterConflict, LetterRefused
-from zoomsvc.store.models import Letter
+from zoomsvc.store.letters_records import LetterRecord
 from zoomsvc.workflow import Role, TransitionRefused
 
 ERRORS = (LetterRefused, OfficialDataMissing, TemplateCheckError, TransitionRefused,
@@ -40,7 +40,7 @@ def _letter_json(app: AppContext, code: str) -> dict[str, object]:
             "signature": signature_json(letter) if letter.signed_sha256 else None}
 
 
-def signature_json(letter: Letter) -> dict[str, str | None]:
+def signature_json(letter: LetterRecord) -> dict[str, str | None]:
     """How a signed letter was signed: ``tte`` (with the signer's subject) or ``basah``."""
     return {"kind": letter.signature_kind, "signer_subject": letter.signer_subject,
             "check": letter.signature_note}

@@ -52,7 +52,7 @@ def letter_data(config: Config, request: Request, letter: Letter, zone: ZoneInfo
     ``draft`` False gives the letter of record, the version that is signed."""
     check_official_data(config)
     settings, signer = config.letters, config.signer
-    meeting = next((m for m in request.meetings if m.status == "live"), None)
+    meeting = request.live_meeting
     slots = tuple((slot.start, slot.end) for slot in alternatives_from_row(request))
     return LetterData(
         kop=Letterhead.from_settings(config.agency, settings.emblem),

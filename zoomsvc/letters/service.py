@@ -14,7 +14,6 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zoomsvc import formatting
@@ -33,13 +32,14 @@ from zoomsvc.letters.signature import (
 )
 from zoomsvc.provisioning.recreate import gone_meeting
 from zoomsvc.store import Database
+from zoomsvc.store import letters_records as lrec
 from zoomsvc.store import records as rec
 from zoomsvc.store.files import FileStore
+from zoomsvc.store.letters_records import LetterRecord, record_of
 from zoomsvc.store.models import Download, Letter, Request
+from zoomsvc.store.statuses import LetterStatus
 from zoomsvc.uploads import UploadRefused, check_pdf
 from zoomsvc.workflow import Role, State, step_for
-
-OPEN_LETTER = ("draft", "reviewed")
 
 
 def template_file(settings: LetterSettings, kind: str) -> Path:
@@ -87,7 +87,8 @@ class LetterService:
             self._renderers[path] = LetterRenderer(path)
         return self._renderers[path]
 
-    def draft(self, code: str, *, actor: str, role: Role, number: str | None = None) -> Letter:
+    def draft(self, code: str, *, actor: str, role: Role, number: str | None = None
+              ) -> LetterRecord:
         """Make (or remake) the draft of the request's letter. A number is kept for good;
         a different ``number`` (a corrected Srikandi number) voids the letter holding the old
         one, which stays in the register, and the audit event says so.
@@ -108,7 +109,7 @@ class LetterService:
             wanted = (number or "").strip()
             if letter is not None and wanted and wanted != letter.number:
                 replaced = letter.number
-                letter.status = "void"
+                letter.status = LetterStatus.VOID
                 letter.review_note = f"nomor diganti dengan {wanted}"
                 session.flush()  # the new letter's number check must see the void one
                 letter = self._new_letter(session, request, letter.kind, now, wanted)
@@ -122,7 +123,7 @@ class LetterService:
             letter.rendered_at, letter.draft_sha256 = now, None
             self.draft_path(request.code).unlink(missing_ok=True)
             self.record_path(request.code).unlink(missing_ok=True)  # a new draft: no record yet
-            letter.status = "draft"
+            letter.status = LetterStatus.DRAFT
             note = f"draf surat {letter.number}"
             if request.state == State.DRAFT_READY:
                 note += " disusun ulang"
@@ -130,9 +131,11 @@ class LetterService:
                 note += f"; nomor {replaced} dibatalkan (void) dan diganti nomor {letter.number}"
             rec.transition(session, request, State.DRAFT_READY, actor=actor, role=role, now=now,
                            note=note)
-        return self.render_draft(code) or letter
+        rendered = self.render_draft(code)
+        assert rendered is not None  # the letter made above is open
+        return rendered
 
-    def render_draft(self, code: str) -> Letter | None:
+    def render_draft(self, code: str) -> LetterRecord | None:
         """Write the draft DOCX of the request's open letter unless the file on disk is already
         the one recorded; None when the request has no open letter. Outside the allocation
         lock, and harmless when two processes render the same letter at once: each writes a
@@ -146,19 +149,19 @@ class LetterService:
                     return None
                 if letter.draft_sha256 is not None and draft_written(
                         self.draft_path(code), letter.draft_sha256):
-                    return letter
+                    return LetterRecord.of(letter)
                 data = letter_data(self.config, request, letter, self.zone)
                 letter_id, version = letter.id, letter.rendered_at
             content = self.renderer(letter.kind).render(data, version)
             write_atomically(self.draft_path(code), content)
             with self.db.allocation() as session:
-                row = session.get_one(Letter, letter_id)
+                row = lrec.letter_by_id(session, letter_id)
                 if row.rendered_at == version:
                     # What is on disk now, not what this call wrote: another render of the same
                     # version may have replaced it (equal text, other zip timestamps), and each
                     # render records after its own write, so the last record is always right.
                     row.draft_sha256 = file_sha256(self.draft_path(code))
-                    return row
+                    return LetterRecord.of(row)
             # The draft was remade while this one rendered: render the new version.
 
     def draft_path(self, code: str) -> Path:
@@ -179,7 +182,8 @@ class LetterService:
         return (f"; tanggal surat diubah dari {formatting.long_date(old)} menjadi "
                 f"{formatting.long_date(day)}")
 
-    def review(self, code: str, *, approve: bool, note: str, actor: str, role: Role) -> Letter:
+    def review(self, code: str, *, approve: bool, note: str, actor: str, role: Role
+               ) -> LetterRecord:
         """Kabid's step 8: approve (paraf) or return the draft with a note."""
         now = self.clock()
         with self.db.allocation() as session:
@@ -208,14 +212,14 @@ class LetterService:
                 write_atomically(self.record_path(request.code), content)
                 rec.transition(session, request, State.REVIEWED, actor=actor, role=role,
                                now=now, note=(note or "diparaf") + redated)
-                letter.status = "reviewed"
+                letter.status = LetterStatus.REVIEWED
             else:
                 rec.transition(session, request, State.DRAFT_READY, actor=actor, role=role,
                                now=now, note=f"dikembalikan: {note.strip()}")
             letter.review_note = note.strip() or None
-            return letter
+            return LetterRecord.of(letter)
 
-    def sign(self, code: str, pdf: bytes, *, actor: str, role: Role) -> Letter:
+    def sign(self, code: str, pdf: bytes, *, actor: str, role: Role) -> LetterRecord:
         """Kadis's step 9: attach the signed PDF (its signature checked as the office's signing
         mode requires); the letter can never be signed again."""
         self.check_pdf(pdf)
@@ -223,8 +227,7 @@ class LetterService:
         now = self.clock()
         with self.db.allocation() as session:
             request = self._request(session, code)
-            signed = session.scalars(select(Letter).where(
-                Letter.request_id == request.id, Letter.signed_sha256.is_not(None))).first()
+            signed = lrec.signed_letter_of_request(session, request.id)
             if signed is not None:
                 raise LetterRefused("file", f"surat {signed.number} sudah ditandatangani; "
                                     "berkas yang ditandatangani tidak dapat diganti")
@@ -234,7 +237,7 @@ class LetterService:
             # Each signed file belongs to one letter (unique signed_sha256): the verification
             # page would otherwise vouch for the wrong one.
             digest = hashlib.sha256(pdf).hexdigest()
-            other = session.scalars(select(Letter).where(Letter.signed_sha256 == digest)).first()
+            other = lrec.letter_with_signed_file(session, digest)
             if other is not None:
                 raise LetterConflict("file", f"berkas ini sudah dipakai untuk surat "
                                      f"{other.number}")
@@ -243,11 +246,11 @@ class LetterService:
             rec.transition(session, request, State.SIGNED, actor=actor, role=role, now=now,
                            note=f"surat {letter.number} {signature.audit_note}{redated}")
             letter.signed_sha256 = self.files.put(pdf)
-            letter.signed_at, letter.signed_by, letter.status = now, actor, "signed"
+            letter.signed_at, letter.signed_by, letter.status = now, actor, LetterStatus.SIGNED
             letter.signature_kind = signature.kind
             letter.signer_subject = signature.subject
             letter.signature_note = signature.note
-            return letter
+            return LetterRecord.of(letter)
 
     def check_pdf(self, content: bytes) -> None:
         """Refuse what is not a PDF, or is too large."""
@@ -265,12 +268,12 @@ class LetterService:
         except SignatureRefused as exc:
             raise UnacceptableFile("file", str(exc)) from exc
 
-    def current(self, code: str) -> Letter | None:
+    def current(self, code: str) -> LetterRecord | None:
         """The request's newest letter, if any."""
         with self.db.session() as session:
-            return self._latest_letter(session, self._request(session, code))
+            return record_of(lrec.latest_letter(session, self._request(session, code).id))
 
-    def send(self, code: str, *, actor: str, role: Role) -> Letter:
+    def send(self, code: str, *, actor: str, role: Role) -> LetterRecord:
         """Step 9's delivery: e-mail the signed letter and the invitation to the agency's
         contact when SMTP is configured, and record it; otherwise record it as handed over."""
         smtp = self.config.smtp
@@ -293,7 +296,7 @@ class LetterService:
 
     def invitation(self, session: Session, request: Request) -> bytes | None:
         """The .ics of the request's live meeting, or None without one."""
-        meeting = next((m for m in request.meetings if m.status == "live"), None)
+        meeting = request.live_meeting
         if meeting is None or meeting.zoom_id is None:
             return None
         return meeting_ics(zoom_id=meeting.zoom_id, topic=request.topic,
@@ -306,7 +309,7 @@ class LetterService:
         with self.db.session() as session:
             return self.invitation(session, self._request(session, code))
 
-    def mark_sent(self, code: str, *, actor: str, role: Role, sent_to: str) -> Letter:
+    def mark_sent(self, code: str, *, actor: str, role: Role, sent_to: str) -> LetterRecord:
         """Record step 9's sending of the signed letter to the agency."""
         now = self.clock()
         with self.db.allocation() as session:
@@ -314,8 +317,8 @@ class LetterService:
             letter = self._signed_letter(session, request)
             rec.transition(session, request, State.SENT, actor=actor, role=role, now=now,
                            note=f"dikirim ke {sent_to}" if "@" in sent_to else sent_to)
-            letter.sent_at, letter.sent_to, letter.status = now, sent_to, "sent"
-            return letter
+            letter.sent_at, letter.sent_to, letter.status = now, sent_to, LetterStatus.SENT
+            return LetterRecord.of(letter)
 
     def record_download(self, code: str, what: str, *, actor: str, role: Role) -> None:
         """Note who took which file; the agency's first download of the signed letter is
@@ -323,7 +326,7 @@ class LetterService:
         now = self.clock()
         with self.db.allocation() as session:
             request = self._request(session, code)
-            letter = self._latest_letter(session, request)
+            letter = lrec.latest_letter(session, request.id)
             if letter is None:
                 raise LetterRefused("state", f"surat {code} belum ada")
             session.add(Download(letter_id=letter.id, what=what, actor=actor, role=role.value,
@@ -332,24 +335,21 @@ class LetterService:
                 rec.transition(session, request, State.RECEIVED, actor=actor, role=role,
                                now=now, note="surat diunduh OPD")
 
-    def find_signed(self, content: bytes) -> Letter | None:
+    def find_signed(self, content: bytes) -> LetterRecord | None:
         """The letter whose signed file is exactly ``content``, if any."""
         digest = hashlib.sha256(content).hexdigest()
         with self.db.session() as session:
-            return session.scalars(select(Letter).where(Letter.signed_sha256 == digest)
-                                   ).one_or_none()
+            return record_of(lrec.letter_with_signed_file(session, digest))
 
-    def code_of(self, letter: Letter) -> str:
+    def code_of(self, letter: LetterRecord) -> str:
         """The code of the request a letter answers."""
         with self.db.session() as session:
-            request = session.get(Request, letter.request_id)
-            return request.code if request else ""
+            return lrec.request_code_of_letter(session, letter.request_id)
 
-    def by_token(self, token: str) -> Letter | None:
+    def by_token(self, token: str) -> LetterRecord | None:
         """The letter of a verification token (from the QR code)."""
         with self.db.session() as session:
-            return session.scalars(select(Letter).where(Letter.verify_token == token)
-                                   ).one_or_none()
+            return record_of(lrec.letter_by_verify_token(session, token))
 
     def _new_letter(self, session: Session, request: Request, kind: str, now: datetime,
                     number: str | None) -> Letter:
@@ -362,11 +362,12 @@ class LetterService:
         sequence: int | None = None
         if number:
             number_text = number
-            if session.scalars(select(Letter.id).where(Letter.number == number)).first():
+            if lrec.number_in_use(session, number):
                 raise LetterRefused("number", f"nomor surat {number} sudah dipakai surat lain")
         else:
             sequence, number_text = mint_number(session, settings, day)
-        letter = Letter(request_id=request.id, kind=kind, status="draft", number=number_text,
+        letter = Letter(request_id=request.id, kind=kind, status=LetterStatus.DRAFT,
+                        number=number_text,
                         number_source="srikandi" if number else "minted", year=day.year,
                         sequence=sequence, letter_date=day,
                         verify_token=secrets.token_urlsafe(24), created_at=now)
@@ -383,17 +384,12 @@ class LetterService:
 
     @staticmethod
     def _open_letter(session: Session, request: Request) -> Letter | None:
-        return session.scalars(select(Letter).where(
-            Letter.request_id == request.id, Letter.status.in_(OPEN_LETTER))).first()
+        return lrec.open_letter(session, request.id)
 
     @staticmethod
-    def _latest_letter(session: Session, request: Request) -> Letter | None:
-        return session.scalars(select(Letter).where(Letter.request_id == request.id)
-                               .order_by(Letter.id.desc())).first()
-
-    def _signed_letter(self, session: Session, request: Request) -> Letter:
-        letter = self._latest_letter(session, request)
-        if letter is None or letter.status != "signed":
+    def _signed_letter(session: Session, request: Request) -> Letter:
+        letter = lrec.latest_letter(session, request.id)
+        if letter is None or letter.status != LetterStatus.SIGNED:
             raise LetterRefused("state", f"surat {request.code} belum ditandatangani")
         return letter
 

@@ -34,7 +34,7 @@ from zoomsvc.provisioning.service import INTENT_LEASE
 from zoomsvc.store import Database
 from zoomsvc.store import lifecycle_records as lrec
 from zoomsvc.store import records as rec
-from zoomsvc.store.models import Meeting, MeetingSync
+from zoomsvc.store.statuses import MeetingStatus
 from zoomsvc.workflow import State
 from zoomsvc.zoom import ZoomAuthError, ZoomClient, ZoomError, ZoomNotFound
 
@@ -227,13 +227,14 @@ class Cleaner:
         it started meanwhile. Empty when it is still due."""
         now = self.clock()
         with self.db.session() as session:
-            meeting = session.get(Meeting, target.meeting_id)
-            if meeting is None or meeting.status != "live" or meeting.zoom_id != target.zoom_id:
+            meeting = rec.meeting_by_id(session, target.meeting_id)
+            if (meeting is None or meeting.status != MeetingStatus.LIVE
+                    or meeting.zoom_id != target.zoom_id):
                 return "berubah sejak direncanakan (dipindah atau sudah dicatat)"
             if not (meeting.end_at <= now - self.grace
                     or meeting.request.state == State.CANCELLED.value):
                 return "berubah sejak direncanakan (dipindah atau sudah dicatat)"
-            sync = session.get(MeetingSync, meeting.id)
+            sync = lrec.last_zoom_report(session, meeting.id)
             if (sync is not None and sync.zoom_status == "started"
                     and now < meeting.end_at + STARTED_TRUST):
                 return "Zoom mengabarkan rapat dimulai dan belum berakhir; dicoba lagi nanti"
@@ -242,14 +243,14 @@ class Cleaner:
     def _record(self, target: Target, outcome: str) -> None:
         now = self.clock()
         with self.db.allocation() as session:
-            meeting = session.get(Meeting, target.meeting_id)
+            meeting = rec.meeting_by_id(session, target.meeting_id)
             if meeting is None:
                 return
             over = meeting.end_at <= now - self.grace
             gone = "sudah tidak ada di Zoom" if outcome == "already_gone" else "dihapus dari Zoom"
             why = "setelah rapat selesai" if over else "karena permohonan dibatalkan"
             note = f"rapat Zoom {shown_id(meeting.zoom_id)} {gone} {why}"
-            if meeting.status == "deleted":
+            if meeting.status == MeetingStatus.DELETED:
                 # A webhook recorded the deletion first; settle the request if still open.
                 if over and meeting.request.state in lrec.UNSETTLED_STATES:
                     settle_request(session, meeting.request, actor=ACTOR, now=now, note=note)
@@ -270,7 +271,7 @@ class Cleaner:
             if not due and not (intents and request.state in lrec.FINISHED_STATES):
                 return ItemResult(code, None, "skipped", "sudah diselesaikan proses lain")
             active = rec.active_meeting(session, request.id)
-            if active is not None and active.status == "live":
+            if active is not None and active.status == MeetingStatus.LIVE:
                 return ItemResult(code, None, "skipped", "punya rapat aktif")
             if any(request.last_error is None and now - i.created_at < INTENT_LEASE
                    for i in intents):

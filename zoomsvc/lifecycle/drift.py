@@ -19,6 +19,7 @@ from zoomsvc.config import Config
 from zoomsvc.store import lifecycle_records as lrec
 from zoomsvc.store import records as rec
 from zoomsvc.store.models import Meeting, Request
+from zoomsvc.store.statuses import MeetingStatus
 from zoomsvc.workflow import OPEN_STATES, Role, State
 
 # A request in these states no longer wants its meeting: deleting it on Zoom is expected.
@@ -89,8 +90,8 @@ def mark_deleted(session: Session, meeting: Meeting, *, actor: str, now: datetim
                  over: bool) -> State | None:
     """The service deleted the meeting from Zoom (or found it gone there): record it; when the
     meeting is over, settle the request too. Returns the request's new state, if it changed."""
-    if meeting.status in ("live", "gone_outside"):
-        meeting.status, meeting.deleted_at = "deleted", now
+    if meeting.status in (MeetingStatus.LIVE, MeetingStatus.GONE_OUTSIDE):
+        meeting.status, meeting.deleted_at = MeetingStatus.DELETED, now
     lrec.resolve_meeting_flags(session, meeting.id, FLAGS_OF_A_LIVE_MEETING, by=actor, now=now)
     if over:
         return settle_request(session, meeting.request, actor=actor, now=now, note=note)
@@ -102,17 +103,17 @@ def mark_gone_outside(session: Session, meeting: Meeting, *, actor: str, now: da
                       at: datetime, operator: str, facts: PoolFacts) -> bool:
     """Zoom no longer has a live meeting of the service: ``gone_outside`` and a flag for staff,
     unless the meeting was over or its request finished (then it is simply deleted)."""
-    if meeting.status != "live":
+    if meeting.status != MeetingStatus.LIVE:
         return False
     request = meeting.request
     who = f" oleh {operator}" if operator else ""
     if State(request.state) in FINISHED or meeting.end_at <= at:
-        meeting.status, meeting.deleted_at = "deleted", at
+        meeting.status, meeting.deleted_at = MeetingStatus.DELETED, at
         note_event(session, request, actor=actor, now=now, step="pembersihan",
                    note=f"rapat Zoom {shown_id(meeting.zoom_id)} dihapus di Zoom{who} "
                         "setelah selesai atau dibatalkan")
         return True
-    meeting.status, meeting.deleted_at = "gone_outside", at
+    meeting.status, meeting.deleted_at = MeetingStatus.GONE_OUTSIDE, at
     sync = lrec.sync_of(session, meeting)
     sync.deleted_outside_at, sync.deleted_by = at, operator[:200] or None
     detail = (f"Rapat Zoom {shown_id(meeting.zoom_id)} permohonan {request.code} "

@@ -17,6 +17,7 @@ from zoomsvc.store import Database
 from zoomsvc.store import lifecycle_records as lrec
 from zoomsvc.store import records as rec
 from zoomsvc.store.models import Meeting
+from zoomsvc.store.statuses import MeetingStatus
 from zoomsvc.workflow import Role, State
 from zoomsvc.zoom import ZoomClient, ZoomNotFound
 
@@ -73,13 +74,13 @@ def link_meeting(config: Config, db: Database, client: ZoomClient, code: str, zo
             raise LinkRefused(f"permohonan {code} berstatus {request.state} dan tidak dapat "
                               "diberi rapat")
         row = rec.active_meeting(session, request.id)
-        if row is not None and row.status == "live":
+        if row is not None and row.status == MeetingStatus.LIVE:
             raise LinkRefused(f"permohonan {code} sudah punya rapat {shown_id(row.zoom_id)}")
         if row is None:
-            row = Meeting(request_id=request.id, marker=code, host=host, status="live",
+            row = Meeting(request_id=request.id, marker=code, host=host, status=MeetingStatus.LIVE,
                           start_at=start, end_at=end, created_at=now)
             session.add(row)
-        row.status, row.host, row.owner_tag = "live", host, None
+        row.status, row.host, row.owner_tag = MeetingStatus.LIVE, host, None
         row.zoom_id, row.zoom_uuid = meeting.id, meeting.uuid
         row.passcode, row.join_url = meeting.password, meeting.join_url
         row.start_at, row.end_at = start, end

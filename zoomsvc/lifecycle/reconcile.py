@@ -24,8 +24,6 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-
 from zoomsvc.clock import utc_now
 from zoomsvc.config import Config
 from zoomsvc.lifecycle.drift import (
@@ -44,7 +42,7 @@ from zoomsvc.provisioning.service import INTENT_LEASE
 from zoomsvc.store import Database
 from zoomsvc.store import lifecycle_records as lrec
 from zoomsvc.store import records as rec
-from zoomsvc.store.models import Meeting
+from zoomsvc.store.statuses import MeetingStatus
 from zoomsvc.workflow import Role, State
 from zoomsvc.zoom import ZoomClient, ZoomError, ZoomMeeting, ZoomNotFound
 
@@ -113,8 +111,7 @@ class Reconciler:
         """Delete the old meetings of moves to another host that a crash interrupted after
         the new meeting was stored (see :mod:`zoomsvc.provisioning.moving`)."""
         with self.db.session() as session:
-            codes = sorted({m.request.code for m in session.scalars(
-                select(Meeting).where(Meeting.status == MOVING))})
+            codes = rec.codes_with_meetings_in(session, MOVING)
         for code in codes:
             for zoom_id in finish_moves(self.db, self.client, self.clock, code):
                 self._change(Change("deleted", code, zoom_id, "rapat lama dihapus setelah "
@@ -123,7 +120,8 @@ class Reconciler:
     def _hosts(self) -> list[str]:
         with self.db.session() as session:
             rows = lrec.live_meetings(session) + lrec.pending_intents(session)
-        hosts = {h.lower(): h for h in [*self.pool, *(m.host for m in rows)]}
+            used = [m.host for m in rows]
+        hosts = {h.lower(): h for h in [*self.pool, *used]}
         return sorted(hosts.values(), key=str.lower)
 
     def _change(self, change: Change) -> None:
@@ -204,7 +202,7 @@ class Reconciler:
     def _gone(self, meeting_id: int) -> None:
         now = self.clock()
         with self.db.allocation() as session:
-            meeting = session.get(Meeting, meeting_id)
+            meeting = rec.meeting_by_id(session, meeting_id)
             if meeting is None or not mark_gone_outside(
                     session, meeting, actor=ACTOR, now=now, at=now, operator="",
                     facts=self.facts):
@@ -216,8 +214,8 @@ class Reconciler:
     def _compare(self, meeting_id: int, found: ZoomMeeting) -> None:
         now = self.clock()
         with self.db.allocation() as session:
-            meeting = session.get(Meeting, meeting_id)
-            if meeting is None or meeting.status != "live":
+            meeting = rec.meeting_by_id(session, meeting_id)
+            if meeting is None or meeting.status != MeetingStatus.LIVE:
                 return
             changes = record_change(session, meeting, actor=ACTOR, now=now, facts=self.facts,
                                     start=found.start_time, duration_minutes=found.duration or None,
@@ -250,7 +248,7 @@ class Reconciler:
             proven = owns(full, host=row.host, code=code, tag=row.owner_tag, start=row.start_at,
                           minutes=int((row.end_at - row.start_at).total_seconds() // 60))
             if proven:
-                row.status, row.zoom_id, row.zoom_uuid = "live", full.id, full.uuid
+                row.status, row.zoom_id, row.zoom_uuid = MeetingStatus.LIVE, full.id, full.uuid
                 row.passcode, row.join_url = full.password, full.join_url
                 request.last_error = None
                 session.flush()
@@ -275,7 +273,7 @@ class Reconciler:
             if request is None:
                 return "permohonan tidak dikenal (penanda palsu atau dari basis data lain)"
             row = rec.active_meeting(session, request.id)
-            if row is not None and row.status == "live":
+            if row is not None and row.status == MeetingStatus.LIVE:
                 return f"permohonan sudah punya rapat {shown_id(row.zoom_id)} (rapat ganda)"
             if row is None:
                 return f"permohonan berstatus {request.state} tanpa reservasi; {LINK_HINT}"
@@ -305,8 +303,8 @@ class Reconciler:
         """An intent whose marker Zoom does not have: release it once its lease ran out."""
         now = self.clock()
         with self.db.allocation() as session:
-            intent = session.get(Meeting, intent_id)
-            if intent is None or intent.status != "intent":
+            intent = rec.meeting_by_id(session, intent_id)
+            if intent is None or intent.status != MeetingStatus.INTENT:
                 return
             request = intent.request
             if request.last_error is None and now - intent.created_at < INTENT_LEASE:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from zoomsvc.lifecycle.drift import PoolFacts, mark_gone_outside, record_change
 from zoomsvc.store import lifecycle_records as lrec
 from zoomsvc.store.models import Meeting
+from zoomsvc.store.statuses import MeetingStatus
 from zoomsvc.zoom.models import parse_zoom_time
 
 ACTOR = "zoom:webhook"
@@ -106,7 +107,7 @@ def apply_event(session: Session, event: ZoomEvent, meeting: Meeting, *, now: da
         return _status(session, event, meeting)
     if sync.last_change_ts is not None and event.ts < sync.last_change_ts:
         return "stale", "lebih lama dari perubahan yang sudah diterapkan"
-    if meeting.status != "live":
+    if meeting.status != MeetingStatus.LIVE:
         sync.last_change_ts = event.ts
         return "ignored", f"rapat berstatus {meeting.status}"
     sync.last_change_ts = event.ts

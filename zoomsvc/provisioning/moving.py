@@ -18,11 +18,12 @@ from datetime import datetime
 from zoomsvc.crashpoints import crash_point
 from zoomsvc.store import Database
 from zoomsvc.store import records as rec
+from zoomsvc.store.statuses import MeetingStatus
 from zoomsvc.workflow import Role, State
 from zoomsvc.zoom import ZoomClient, ZoomError
 
 log = logging.getLogger("zoomsvc.provisioning")
-MOVING = "moving"
+MOVING = MeetingStatus.MOVING
 
 
 def finish_moves(db: Database, client: ZoomClient, clock: Callable[[], datetime],
@@ -31,7 +32,7 @@ def finish_moves(db: Database, client: ZoomClient, clock: Callable[[], datetime]
     deleted (an old meeting Zoom no longer has counts as deleted)."""
     with db.session() as session:
         request = rec.request_by_code(session, code)
-        if request is None or not any(m.status == "live" for m in request.meetings):
+        if request is None or not any(m.status == MeetingStatus.LIVE for m in request.meetings):
             return []
         old = [(m.id, m.zoom_id, m.host) for m in request.meetings
                if m.status == MOVING and m.zoom_id is not None]

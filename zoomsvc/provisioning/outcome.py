@@ -97,7 +97,7 @@ def alternatives_from_row(request: Request) -> tuple[Slot, ...]:
 
 def result_of(request: Request) -> ProvisionResult:
     """Where a request stands, in the shape of a provisioning result."""
-    meeting = next((m for m in request.meetings if m.status == "live"), None)
+    meeting = request.live_meeting
     # The README's contract: outcome is "scheduled" or "full" (a full request keeps its reason
     # through the letter's steps); where the request stands is in ``state``.
     outcome = "full" if request.full_reason else "scheduled"

@@ -18,6 +18,7 @@ from zoomsvc.store import Database
 from zoomsvc.store import lifecycle_records as lrec
 from zoomsvc.store import records as rec
 from zoomsvc.store.models import Meeting
+from zoomsvc.store.statuses import ACTIVE_MEETING
 from zoomsvc.workflow import Role, State
 
 # The states whose letter is not yet signed, from which a gone meeting can be made again.
@@ -28,7 +29,7 @@ FLAGS_OF_THE_OLD_MEETING = ("gone_outside", "changed_outside", "clash")
 
 def gone_meeting(meetings: list[Meeting]) -> Meeting | None:
     """The meeting deleted in Zoom outside the service, when the request has no other one."""
-    if any(m.status in rec.ACTIVE_MEETING for m in meetings):
+    if any(m.status in ACTIVE_MEETING for m in meetings):
         return None
     return next((m for m in meetings if m.status == "gone_outside"), None)
 

@@ -61,6 +61,7 @@ from zoomsvc.provisioning.storing import MeetingStore
 from zoomsvc.store import Database
 from zoomsvc.store import records as rec
 from zoomsvc.store.models import Meeting, Request
+from zoomsvc.store.statuses import MeetingStatus
 from zoomsvc.workflow import Role, State
 from zoomsvc.zoom import (
     DailyLimitReached,
@@ -226,8 +227,8 @@ class Provisioner:
                            override_holiday=overridden)
             if answer.host is not None:
                 session.add(Meeting(request_id=request.id, marker=code, host=answer.host.user,
-                                    owner_tag=new_owner_tag(), status="intent", start_at=start,
-                                    end_at=end, created_at=now))
+                                    owner_tag=new_owner_tag(), status=MeetingStatus.INTENT,
+                                    start_at=start, end_at=end, created_at=now))
                 # A fresh intent is in flight: an old error must not let another worker resume.
                 request.last_error = None
                 return answer.host.user, None
@@ -249,7 +250,7 @@ class Provisioner:
     def _take_over(self, request: Request, intent: Meeting) -> None:
         """Claim a pending intent for this run, unless its worker may still be at Zoom."""
         now = self.clock()
-        if intent.status != "intent":
+        if intent.status != MeetingStatus.INTENT:
             return
         if request.last_error is None and now - intent.created_at < INTENT_LEASE:
             raise self._in_progress(request.code, intent)
@@ -288,7 +289,7 @@ class Provisioner:
         with self.db.session() as session:
             request = rec.request_by_code(session, code)
             row = rec.active_meeting(session, request.id) if request else None
-            if row is None or row.status != "intent":
+            if row is None or row.status != MeetingStatus.INTENT:
                 raise ProvisioningFailed(code, f"permohonan {code} tidak lagi menunggu rapat; "
                                          "jalankan lagi")
             session.expunge(row)
@@ -330,7 +331,7 @@ class Provisioner:
         with self.db.allocation() as session:
             request = rec.request_by_code(session, code)
             row = rec.active_meeting(session, request.id) if request else None
-            if row is not None and row.status == "intent":
+            if row is not None and row.status == MeetingStatus.INTENT:
                 session.delete(row)
 
     def _fail(self, code: str, message: str) -> NoReturn:

@@ -19,6 +19,7 @@ from zoomsvc.provisioning.outcome import ProvisioningFailed, ProvisionResult, re
 from zoomsvc.store import Database
 from zoomsvc.store import lifecycle_records as lrec
 from zoomsvc.store import records as rec
+from zoomsvc.store.statuses import MeetingStatus
 from zoomsvc.workflow import Role, State
 from zoomsvc.zoom import ZoomClient, ZoomError, ZoomMeeting
 
@@ -49,12 +50,13 @@ class MeetingStore:
                 if other is not None and other.id != row.id:
                     owner = other.request.code
                     result = result_of(request)
-                elif row.status == "live":
+                elif row.status == MeetingStatus.LIVE:
                     # Another worker stored a meeting first (this run outlived its lease).
                     duplicate = row.zoom_id != meeting.id
                     result = result_of(request)
                 else:
-                    row.status, row.zoom_id, row.zoom_uuid = "live", meeting.id, meeting.uuid
+                    row.status, row.zoom_id = MeetingStatus.LIVE, meeting.id
+                    row.zoom_uuid = meeting.uuid
                     row.passcode, row.join_url = meeting.password, meeting.join_url
                     request.last_error = None
                     note = f"rapat Zoom {meeting.id}" + (" (diadopsi)" if adopted else "")

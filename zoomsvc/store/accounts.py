@@ -16,6 +16,11 @@ def find_user(session: Session, username: str) -> User | None:
                            ).one_or_none()
 
 
+def user_by_id(session: Session, user_id: int) -> User | None:
+    """The user with this id, if the account still exists."""
+    return session.get(User, user_id)
+
+
 def add_user(session: Session, *, username: str, full_name: str, password_hash: str, role: str,
              agency: str | None, now: datetime) -> User:
     """Create an account (user names are stored in lower case)."""
@@ -25,6 +30,20 @@ def add_user(session: Session, *, username: str, full_name: str, password_hash: 
     session.add(user)
     session.flush()
     return user
+
+
+def notify_addresses(session: Session, roles: list[str]) -> list[str]:
+    """The e-mail addresses of the active users of ``roles`` who asked to be told of new work."""
+    return [u.email for u in session.scalars(select(User).where(
+        User.role.in_(roles), User.active.is_(True), User.notify_by_email.is_(True),
+        User.email.is_not(None))) if u.email]
+
+
+def set_notification(session: Session, user_id: int, email: str | None, notify: bool) -> None:
+    """A user's e-mail address and whether new work in their inbox is e-mailed to them."""
+    user = session.get(User, user_id)
+    if user is not None:
+        user.email, user.notify_by_email = email, notify
 
 
 def all_users(session: Session) -> list[User]:

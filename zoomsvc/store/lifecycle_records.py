@@ -20,6 +20,7 @@ from zoomsvc.store.models import (
     Request,
     WebhookEvent,
 )
+from zoomsvc.store.statuses import ACTIVE_MEETING, MeetingStatus
 from zoomsvc.workflow import OPEN_STATES, State
 
 # Requests the cleanup still has to settle once their time has passed.
@@ -33,7 +34,7 @@ def expired_meetings(session: Session, cutoff: datetime, limit: int | None = Non
                      ) -> list[tuple[Meeting, Request]]:
     """Live meetings that ended before ``cutoff`` or whose request was cancelled, oldest first."""
     query = (select(Meeting, Request).join(Request, Meeting.request_id == Request.id)
-             .where(Meeting.status == "live", Meeting.zoom_id.is_not(None),
+             .where(Meeting.status == MeetingStatus.LIVE, Meeting.zoom_id.is_not(None),
                     (Meeting.end_at <= cutoff) | (Request.state == State.CANCELLED.value))
              .order_by(Meeting.end_at, Meeting.id))
     if limit is not None:
@@ -43,7 +44,7 @@ def expired_meetings(session: Session, cutoff: datetime, limit: int | None = Non
 
 def overdue_requests(session: Session, cutoff: datetime) -> list[Request]:
     """Unsettled requests whose time ended before ``cutoff`` and that own no live meeting."""
-    live = exists().where(Meeting.request_id == Request.id, Meeting.status == "live")
+    live = exists().where(Meeting.request_id == Request.id, Meeting.status == MeetingStatus.LIVE)
     return list(session.scalars(
         select(Request).where(Request.state.in_(UNSETTLED_STATES), Request.end_at <= cutoff,
                               ~live).order_by(Request.end_at, Request.id)))
@@ -51,7 +52,8 @@ def overdue_requests(session: Session, cutoff: datetime) -> list[Request]:
 
 def finished_with_intents(session: Session) -> list[Request]:
     """Cancelled, done or expired requests still holding an intent (it blocks the calendar)."""
-    pending = exists().where(Meeting.request_id == Request.id, Meeting.status == "intent")
+    pending = exists().where(Meeting.request_id == Request.id,
+                             Meeting.status == MeetingStatus.INTENT)
     return list(session.scalars(select(Request).where(
         Request.state.in_(FINISHED_STATES), pending).order_by(Request.id)))
 
@@ -59,21 +61,22 @@ def finished_with_intents(session: Session) -> list[Request]:
 def intents_of(session: Session, request_id: int) -> list[Meeting]:
     """The request's pending intents (at most one, by the partial unique index)."""
     return list(session.scalars(select(Meeting).where(Meeting.request_id == request_id,
-                                                      Meeting.status == "intent")))
+                                                      Meeting.status == MeetingStatus.INTENT)))
 
 
 # Reconcile --------------------------------------------------------------------------------
 
 def live_meetings(session: Session, host: str | None = None) -> list[Meeting]:
     """The service's live meetings (of one host, compared case-insensitively), by start."""
-    query = select(Meeting).where(Meeting.status == "live", Meeting.zoom_id.is_not(None))
+    query = select(Meeting).where(Meeting.status == MeetingStatus.LIVE,
+                                  Meeting.zoom_id.is_not(None))
     rows = list(session.scalars(query.order_by(Meeting.start_at, Meeting.id)))
     return [m for m in rows if host is None or m.host.lower() == host.lower()]
 
 
 def pending_intents(session: Session, host: str | None = None) -> list[Meeting]:
     """Every intent row (of one host), oldest first."""
-    rows = list(session.scalars(select(Meeting).where(Meeting.status == "intent")
+    rows = list(session.scalars(select(Meeting).where(Meeting.status == MeetingStatus.INTENT)
                                 .order_by(Meeting.created_at, Meeting.id)))
     return [m for m in rows if host is None or m.host.lower() == host.lower()]
 
@@ -86,9 +89,14 @@ def meeting_by_zoom_id(session: Session, zoom_id: int) -> Meeting | None:
 def overlapping_active(session: Session, meeting: Meeting) -> list[Meeting]:
     """Other pending or live meetings of the same host overlapping ``meeting``'s time."""
     rows = session.scalars(select(Meeting).where(
-        Meeting.id != meeting.id, Meeting.status.in_(("intent", "live")),
+        Meeting.id != meeting.id, Meeting.status.in_(ACTIVE_MEETING),
         Meeting.start_at < meeting.end_at, Meeting.end_at > meeting.start_at))
     return [m for m in rows if m.host.lower() == meeting.host.lower()]
+
+
+def last_zoom_report(session: Session, meeting_id: int) -> MeetingSync | None:
+    """What Zoom last said about a meeting, or None when it never said anything."""
+    return session.get(MeetingSync, meeting_id)
 
 
 def sync_of(session: Session, meeting: Meeting) -> MeetingSync:

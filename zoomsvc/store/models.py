@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
 from zoomsvc.letter_key import letter_key as key_of_letter
+from zoomsvc.store.statuses import MeetingStatus
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -99,6 +100,12 @@ class Request(Base):
     meetings: Mapped[list[Meeting]] = relationship(back_populates="request",
                                                    order_by="Meeting.id")
 
+    @property
+    def live_meeting(self) -> Meeting | None:
+        """The request's meeting that exists on Zoom now, if any (at most one: see the
+        meetings table's partial unique index)."""
+        return next((m for m in self.meetings if m.status == MeetingStatus.LIVE), None)
+
     @validates("letter_number")
     def _key_follows_number(self, _name: str, value: str) -> str:
         # Whoever sets the number (recording, tests, tools) gets the matching key.
@@ -127,7 +134,7 @@ class Meeting(Base):
     # 0006 and on meetings staff linked by hand. Only a meeting carrying it is ever adopted.
     owner_tag: Mapped[str | None] = mapped_column(String(64))
     host: Mapped[str] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(20))  # intent | live | deleted | gone_outside
+    status: Mapped[str] = mapped_column(String(20))  # a MeetingStatus
     zoom_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     zoom_uuid: Mapped[str | None] = mapped_column(String(100))
     passcode: Mapped[str | None] = mapped_column(String(20))
@@ -177,7 +184,7 @@ class Letter(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # scheduled | full
-    status: Mapped[str] = mapped_column(String(20))  # draft | reviewed | signed | sent | void
+    status: Mapped[str] = mapped_column(String(20))  # a LetterStatus
     number: Mapped[str] = mapped_column(String(120), unique=True)
     number_source: Mapped[str] = mapped_column(String(20))  # minted | srikandi
     year: Mapped[int] = mapped_column(Integer)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, object_session
 from zoomsvc.letter_key import letter_key
 from zoomsvc.store.db import AUDIT_KEY_INFO
 from zoomsvc.store.models import AuditEvent, Counter, Letter, Meeting, Request
+from zoomsvc.store.statuses import ACTIVE_MEETING, OPEN_LETTER, LetterStatus
 from zoomsvc.workflow import (
     CHAIN_KEYED,
     GENESIS_HASH,
@@ -26,8 +27,6 @@ from zoomsvc.workflow import (
     step_for,
     within_sla,
 )
-
-ACTIVE_MEETING = ("intent", "live")
 
 
 def next_in_sequence(session: Session, name: str, year: int) -> int:
@@ -55,10 +54,21 @@ def request_by_code(session: Session, code: str) -> Request | None:
     return session.scalars(select(Request).where(Request.code == code)).one_or_none()
 
 
+def meeting_by_id(session: Session, meeting_id: int) -> Meeting | None:
+    """The meeting row with this id (in any status), if it still exists."""
+    return session.get(Meeting, meeting_id)
+
+
 def active_meeting(session: Session, request_id: int) -> Meeting | None:
     """The request's meeting that is pending (intent) or live, if any."""
     return session.scalars(select(Meeting).where(
         Meeting.request_id == request_id, Meeting.status.in_(ACTIVE_MEETING))).one_or_none()
+
+
+def codes_with_meetings_in(session: Session, status: str) -> list[str]:
+    """The codes of the requests that have a meeting in ``status``, sorted."""
+    return sorted(set(session.scalars(select(Request.code).join(
+        Meeting, Meeting.request_id == Request.id).where(Meeting.status == status))))
 
 
 def meetings_between(session: Session, start: datetime, end: datetime) -> list[Meeting]:
@@ -78,8 +88,8 @@ def known_zoom_ids(session: Session, zoom_ids: Iterable[int]) -> set[int]:
 def void_open_letters(session: Session, request_id: int, reason: str) -> None:
     """Void the request's unsigned letters; their numbers stay recorded and are not reused."""
     for letter in session.scalars(select(Letter).where(
-            Letter.request_id == request_id, Letter.status.in_(("draft", "reviewed")))):
-        letter.status = "void"
+            Letter.request_id == request_id, Letter.status.in_(OPEN_LETTER))):
+        letter.status = LetterStatus.VOID
         letter.review_note = reason
 
 

@@ -30,7 +30,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from zoomsvc.services import Services
 from zoomsvc.store import accounts
-from zoomsvc.store.models import User
 from zoomsvc.web.context import services
 from zoomsvc.web.forms import LoginForm
 from zoomsvc.web.signin_guard import Failures, SigninGuard
@@ -93,7 +92,7 @@ def load_user() -> None:
         return
     svc = services()
     with svc.db.session() as db_session:
-        row = db_session.get(User, user_id)
+        row = accounts.user_by_id(db_session, user_id)
         if row is None or not row.active or session.get("ver") != row.password_hash[-12:]:
             session.clear()
             return

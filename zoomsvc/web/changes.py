@@ -9,7 +9,6 @@ from typing import Any
 
 from flask import Blueprint, Flask, abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
 from zoomsvc.calendar import CalendarRejected
 from zoomsvc.changes import EDITABLE
@@ -19,6 +18,7 @@ from zoomsvc.letters.mail import MailFailed
 from zoomsvc.letters.service import LetterRefused
 from zoomsvc.provisioning import ProvisioningFailed
 from zoomsvc.provisioning.outcome import ChangeRefused
+from zoomsvc.store import change_requests
 from zoomsvc.store import records as rec
 from zoomsvc.store.models import ChangeRequest, Request
 from zoomsvc.web.auth import current_user, require_roles
@@ -198,9 +198,7 @@ def open_asks(code: str) -> list[ChangeRequest]:
         found = rec.request_by_code(session, code)
         if found is None:
             return []
-        return list(session.scalars(select(ChangeRequest).where(
-            ChangeRequest.request_id == found.id, ChangeRequest.resolved_at.is_(None))
-            .order_by(ChangeRequest.id)))
+        return change_requests.open_asks(session, found.id)
 
 
 def opd_sees_meeting(req: Request) -> bool:

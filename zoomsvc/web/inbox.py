@@ -9,12 +9,11 @@ import re
 from flask import Blueprint, Flask, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask.wrappers import Response
-from sqlalchemy import select
 
 from zoomsvc.letters.mail import MailFailed, send_mail
+from zoomsvc.store import accounts, worklist
 from zoomsvc.store import records as rec
-from zoomsvc.store import worklist
-from zoomsvc.store.models import Request, User
+from zoomsvc.store.models import Request
 from zoomsvc.web.auth import STAFF_ROLES, current_user, require_roles
 from zoomsvc.web.context import services
 from zoomsvc.web.forms import ActionForm
@@ -43,7 +42,7 @@ def index() -> ResponseReturnValue:
     svc = services()
     with svc.db.session() as session:
         groups = worklist.inbox_for(session, user.role, user.agency)
-        me = session.get(User, user.id)
+        me = accounts.user_by_id(session, user.id)
         email, notify = (me.email or "", me.notify_by_email) if me else ("", False)
         return render_template("inbox.html", groups=groups, email=email, notify=notify,
                                smtp=bool(svc.config.smtp.host), action=ActionForm(),
@@ -65,10 +64,8 @@ def preference() -> ResponseReturnValue:
         return redirect(url_for("inbox.index"))
     svc = services()
     with svc.db.allocation() as session:  # a write: take the writer lock
-        me = session.get(User, user.id)
-        if me is not None:
-            me.email = email or None
-            me.notify_by_email = request.form.get("notify") == "1"
+        accounts.set_notification(session, user.id, email or None,
+                                  request.form.get("notify") == "1")
     flash("Pengaturan surel disimpan.", "success")
     return redirect(url_for("inbox.index"))
 
@@ -108,11 +105,10 @@ def notify(code: str, state: State) -> list[str]:
         return []
     svc = services()
     with svc.db.session() as session:
-        found = session.scalars(select(Request).where(Request.code == code)).one()
+        found = rec.request_by_code(session, code)
+        assert found is not None
         topic = found.topic
-        to = [u.email for u in session.scalars(select(User).where(
-            User.role.in_([r.value for r in roles]), User.active.is_(True),
-            User.notify_by_email.is_(True), User.email.is_not(None))) if u.email]
+        to = accounts.notify_addresses(session, [r.value for r in roles])
     link = f"{svc.config.web.base_url.rstrip('/')}{url_for('pages.detail', code=code)}"
     for address in to:
         send_mail(svc.config.smtp, to=address, subject=f"Tugas baru: {code}",

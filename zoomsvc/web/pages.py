@@ -179,7 +179,7 @@ def detail(code: str) -> ResponseReturnValue:
         opd_events = opd_timeline(events) if user.role == Role.OPD else []
         flags = lifecycle_records.open_attention(session, found.id)
         letters = listing.letters_of(session, found.id)
-        meeting = next((m for m in found.meetings if m.status == "live"), None)
+        meeting = found.live_meeting
         meeting_gone = gone_meeting(list(found.meetings)) is not None
         hosts = {h.user: h.label for h in svc.config.zoom.hosts}
         alternatives = alternatives_from_row(found) if found.full_reason else ()
