@@ -35,7 +35,7 @@ pytest_plugins = ("letters_support", "web_support", "zoom_support")
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config: pytest.Config) -> None:
-    """On PostgreSQL, run in one process: the allocation lock is an advisory lock, which is
+    """On PostgreSQL, run in one process: the writer lock is an advisory lock, which is
     database-wide, not per schema, so tests in parallel workers would queue on each other's lock
     and the lock tests would count the other worker's sessions."""
     if os.environ.get(PG_URL_ENV) and getattr(config.option, "numprocesses", None):

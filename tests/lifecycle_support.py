@@ -54,7 +54,7 @@ def add_request(db: Database, *, state: State, start: datetime, end: datetime,
     """A request in ``state`` recorded directly (with its first audit event)."""
     number = next(_numbers)
     code = f"ZM-{start.year}-{number:04d}"
-    with db.allocation() as session:
+    with db.serialized_write() as session:
         request = Request(
             code=code, agency="Dinas Kesehatan", letter_number=f"440/{number}/T/2026",
             letter_date=date(2026, 11, 20), subject="Permohonan Fasilitasi Zoom Meeting",
@@ -74,7 +74,7 @@ def add_meeting(db: Database, code: str, *, zoom_id: int | None, start: datetime
                 owner_tag: str | None = None) -> int:
     """The request's meeting row (``intent`` rows have no Zoom id; ``owner_tag`` None is a row
     made before owner tags)."""
-    with db.allocation() as session:
+    with db.serialized_write() as session:
         request = rec.request_by_code(session, code)
         assert request is not None
         row = Meeting(request_id=request.id, marker=code, host=host, status=status,

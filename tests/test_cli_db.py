@@ -38,7 +38,7 @@ def source(tmp_path: Path) -> Path:
     path = tmp_path / "live" / "zoomsvc.db"
     database = Database(f"sqlite:///{path}")
     upgrade(database)
-    with database.allocation() as session:
+    with database.serialized_write() as session:
         for _ in range(5):
             next_in_sequence(session, "backup-test", 2026)
     database.dispose()
@@ -62,10 +62,11 @@ def test_a_backup_taken_during_another_connections_write_is_whole_and_consistent
     target = tmp_path / "copies" / "zoomsvc-backup.db"
     writer = Database(f"sqlite:///{source}")
     try:
-        with writer.allocation() as session:  # a write in progress, holding SQLite's write lock
+        # A write in progress, holding SQLite's write lock.
+        with writer.serialized_write() as session:
             next_in_sequence(session, "backup-test", 2026)
             result = backup(config, target)
-        with writer.allocation() as session:  # and the database takes writes afterwards
+        with writer.serialized_write() as session:  # and the database takes writes afterwards
             assert next_in_sequence(session, "backup-test", 2026) == 7
     finally:
         writer.dispose()
@@ -100,7 +101,7 @@ def test_a_backup_completes_while_another_connection_keeps_writing(
         writer = Database(f"sqlite:///{source}")
         try:
             while not stop.is_set():
-                with writer.allocation() as session:
+                with writer.serialized_write() as session:
                     next_in_sequence(session, "backup-test", 2026)
                 written[0] += 1
                 time.sleep(0.002)

@@ -1,4 +1,4 @@
-"""Several instances on one database: the allocation lock is the database's own, and under load,
+"""Several instances on one database: the writer lock is the database's own, and under load,
 kill -9 and a misbehaving Zoom nothing is double-booked or lost.
 
 The scenarios live in ``bench/loadproof/`` (``bench/concurrency.py`` runs them with larger
@@ -33,7 +33,7 @@ from sqlalchemy.engine import make_url
 from zoomsvc.config import build_config
 from zoomsvc.services import Services
 from zoomsvc.store import Database
-from zoomsvc.store.db import ALLOCATION_LOCK_KEY
+from zoomsvc.store.db import WRITER_LOCK_KEY
 from zoomsvc.store.models import AuditEvent, Request
 from zoomsvc.store.records import next_in_sequence
 from zoomsvc.zoom.sandbox import SandboxServer
@@ -61,10 +61,10 @@ def load_bench() -> ModuleType:
 bench = load_bench()
 
 
-# The allocation lock ---------------------------------------------------------------------------
+# The writer lock ---------------------------------------------------------------------------
 
 def other_writer_can_start(db_url: str) -> bool:
-    """Whether a connection outside zoomsvc could take the allocation lock right now."""
+    """Whether a connection outside zoomsvc could take the writer lock right now."""
     url = make_url(db_url)
     if url.get_backend_name() == "sqlite":
         with closing(sqlite3.connect(url.database or "", timeout=0,
@@ -81,21 +81,21 @@ def other_writer_can_start(db_url: str) -> bool:
     try:
         with engine.begin() as connection:
             taken: bool = connection.execute(text("SELECT pg_try_advisory_xact_lock(:key)"),
-                                             {"key": ALLOCATION_LOCK_KEY}).scalar_one()
+                                             {"key": WRITER_LOCK_KEY}).scalar_one()
             return taken
     finally:
         engine.dispose()
 
 
 def advisory_waiters(db_url: str) -> tuple[int, int]:
-    """PostgreSQL's own view of the allocation lock: (sessions holding it, sessions waiting)."""
+    """PostgreSQL's own view of the writer lock: (sessions holding it, sessions waiting)."""
     engine = create_engine(db_url)
     try:
         with engine.connect() as connection:
             rows = connection.execute(text(
                 "SELECT granted, count(*) FROM pg_locks WHERE locktype = 'advisory' "
                 "AND classid = 0 AND objid = :key AND objsubid = 1 GROUP BY granted"),
-                {"key": ALLOCATION_LOCK_KEY}).all()
+                {"key": WRITER_LOCK_KEY}).all()
     finally:
         engine.dispose()
     counts = {bool(granted): int(n) for granted, n in rows}
@@ -112,7 +112,7 @@ def test_an_allocation_waits_in_the_database_until_the_other_instance_commits(
 
     def first() -> None:
         try:
-            with db.allocation() as session:
+            with db.serialized_write() as session:
                 next_in_sequence(session, "lock", 2026)
                 held.set()
                 assert release.wait(10)
@@ -126,7 +126,7 @@ def test_an_allocation_waits_in_the_database_until_the_other_instance_commits(
     def second() -> None:
         assert held.wait(10)
         trying.set()
-        with other.allocation() as session:
+        with other.serialized_write() as session:
             timeline["second_enters"] = time.monotonic()
             entered.set()
             seen.append(next_in_sequence(session, "lock", 2026))

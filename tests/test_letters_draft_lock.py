@@ -1,4 +1,4 @@
-"""The draft letter is rendered after the allocation lock is released: the number is minted and
+"""The draft letter is rendered after the writer lock is released: the number is minted and
 the letter row made under the lock, the DOCX written after it. A run that dies in between leaves
 a row without its file, which the next run renders; two renders of one letter do no harm."""
 
@@ -21,7 +21,7 @@ from zoomsvc.letters.render import LetterRenderer
 from zoomsvc.letters.service import LetterService
 from zoomsvc.provisioning import Provisioner
 from zoomsvc.store import Database
-from zoomsvc.store.db import ALLOCATION_LOCK_KEY
+from zoomsvc.store.db import WRITER_LOCK_KEY
 from zoomsvc.store.models import Letter, Request
 from zoomsvc.workflow import Role, State
 
@@ -33,7 +33,7 @@ class Killed(BaseException):
 
 
 def allocation_is_free(db: Database) -> bool:
-    """Whether another writer could take the allocation lock at this moment, without waiting."""
+    """Whether another writer could take the writer lock at this moment, without waiting."""
     if db.is_sqlite:
         probe = sqlite3.connect(str(db.engine.url.database), timeout=0, isolation_level=None)
         try:
@@ -47,7 +47,7 @@ def allocation_is_free(db: Database) -> bool:
             probe.close()
     with db.engine.connect() as connection:
         free = connection.execute(text("SELECT pg_try_advisory_xact_lock(:key)"),
-                                  {"key": ALLOCATION_LOCK_KEY}).scalar_one()
+                                  {"key": WRITER_LOCK_KEY}).scalar_one()
         connection.rollback()
         return bool(free)
 

@@ -54,7 +54,7 @@ def test_an_unusable_template_is_refused_when_the_configuration_is_read(template
 
 def test_numbers_of_one_process_count_up_per_year(db: Database) -> None:
     settings = LetterSettings()
-    with db.allocation() as session:
+    with db.serialized_write() as session:
         minted = [mint_number(session, settings, date(2026, 11, 23)) for _ in range(3)]
         next_year = mint_number(session, settings, date(2027, 1, 2))
     assert minted == [(n, f"000.8.3.3/{n:04d}/DKISP-APTIKA/XI/2026") for n in (1, 2, 3)]
@@ -68,7 +68,7 @@ def mint_in_process(url: str, start: Any, out: Any) -> None:
         start.wait(timeout=60)
         settings = LetterSettings()
         for _ in range(EACH):
-            with database.allocation() as session:
+            with database.serialized_write() as session:
                 out.put(mint_number(session, settings, date(2026, 11, 23)))
     finally:
         database.dispose()
@@ -96,5 +96,5 @@ def test_eight_processes_minting_together_get_consecutive_unique_numbers(
     texts = {text for _, text in minted}
     assert len(texts) == WORKERS * EACH
     assert "000.8.3.3/0200/DKISP-APTIKA/XI/2026" in texts
-    with db.allocation() as session:  # the sequence goes on from there
+    with db.serialized_write() as session:  # the sequence goes on from there
         assert mint_number(session, LetterSettings(), date(2026, 12, 1))[0] == 201

@@ -274,7 +274,7 @@ def test_a_cancelled_request_gives_back_the_intent_it_still_holds(
 def test_settling_a_request_closes_the_flags_nobody_can_act_on_any_more(
         db: Database, sandbox: SandboxServer, cleaner: Cleaner, clock: Clock) -> None:
     item = sent_meeting(db, sandbox, on_zoom=False)
-    with db.allocation() as session:
+    with db.serialized_write() as session:
         meeting = session.get(Meeting, item.meeting_id)
         assert meeting is not None
         mark_gone_outside(session, meeting, actor="test", now=NOW, at=NOW, operator="",

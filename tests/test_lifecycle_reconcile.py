@@ -168,7 +168,7 @@ def test_an_intent_zoom_knows_nothing_of_is_released_and_provisioning_can_run_ag
         make_request: Callable[..., dict[str, Any]]) -> None:
     body = make_request()
     code = provisioner.submit(body).code
-    with db.allocation() as session:  # a crash right after the intent was written
+    with db.serialized_write() as session:  # a crash right after the intent was written
         request = rec.request_by_code(session, code)
         assert request is not None
         row = rec.active_meeting(session, request.id)

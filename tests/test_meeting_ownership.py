@@ -314,7 +314,7 @@ def test_only_an_exact_last_line_is_read_as_the_marker() -> None:
 
 def legacy_intent(db: Database, code: str) -> None:
     """The request's reservation as a version without owner tags left it."""
-    with db.allocation() as session:
+    with db.serialized_write() as session:
         request = rec.request_by_code(session, code)
         assert request is not None
         row = rec.active_meeting(session, request.id)

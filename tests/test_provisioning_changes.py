@@ -298,7 +298,7 @@ def test_a_meeting_deleted_by_hand_is_not_sought_again_on_cancel(
         intake: Intake, cancellations: Cancellations, db: Database,
         make_request: Callable[..., dict[str, Any]]) -> None:
     code = drafted(intake, make_request())
-    with db.allocation() as session:
+    with db.serialized_write() as session:
         request = rec.request_by_code(session, code)
         assert request is not None
         row = session.scalars(select(Meeting).where(Meeting.request_id == request.id)).one()

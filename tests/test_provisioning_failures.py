@@ -625,7 +625,7 @@ def test_a_full_request_submitted_again_after_its_letter_was_drafted_still_answe
             seed_meeting(sandbox, host, TUESDAY_9, 180)
     body = make_request(participants=50)
     assert provisioner.submit(body).outcome == "full"
-    with db.allocation() as session:  # the "penuh" letter was drafted
+    with db.serialized_write() as session:  # the "penuh" letter was drafted
         request = session.scalars(select(Request)).one()
         rec.transition(session, request, State.DRAFT_READY, actor="staf", role=Role.STAF,
                        now=clock())

@@ -1,5 +1,5 @@
 """Storage (``zoomsvc.store``): UTC datetimes, counters, the one-live-meeting rule, the audit chain,
-the schema check, SQLite's pragmas and the allocation lock."""
+the schema check, SQLite's pragmas and the writer lock."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def new_meeting(request: Request, status: str, zoom_id: int | None = None) -> Me
 def trail_of_five(db: Database) -> None:
     """Two requests moved through a few states: five chained events, written with local (WITA)
     times on purpose: the chain must hold once they come back from the database in UTC."""
-    with db.allocation() as session:
+    with db.serialized_write() as session:
         for letter in ("440/1/A-0001", "440/2/B-0002"):
             request = new_request(session, letter)
             rec.append_event(session, request, actor="rina", role=Role.STAF, now=NOW,
@@ -110,15 +110,15 @@ def test_the_utc_type_refuses_naive_values_and_normalises_aware_ones() -> None:
 
 
 def test_a_sequence_counts_up_without_gaps(db: Database) -> None:
-    with db.allocation() as session:
+    with db.serialized_write() as session:
         numbers = [rec.next_in_sequence(session, "request", 2026) for _ in range(3)]
-    with db.allocation() as session:
+    with db.serialized_write() as session:
         numbers.append(rec.next_in_sequence(session, "request", 2026))
     assert numbers == [1, 2, 3, 4]
 
 
 def test_each_year_and_each_name_has_its_own_sequence(db: Database) -> None:
-    with db.allocation() as session:
+    with db.serialized_write() as session:
         assert rec.next_in_sequence(session, "request", 2026) == 1
         assert rec.next_in_sequence(session, "request", 2026) == 2
         assert rec.next_in_sequence(session, "request", 2027) == 1
@@ -128,13 +128,13 @@ def test_each_year_and_each_name_has_its_own_sequence(db: Database) -> None:
 
 def test_a_number_of_a_rolled_back_transaction_is_handed_out_again(db: Database) -> None:
     def allocate_then_fail() -> None:
-        with db.allocation() as session:
+        with db.serialized_write() as session:
             rec.next_in_sequence(session, "request", 2026)
             raise RuntimeError("the request was not stored")
 
     with pytest.raises(RuntimeError):
         allocate_then_fail()
-    with db.allocation() as session:
+    with db.serialized_write() as session:
         assert rec.next_in_sequence(session, "request", 2026) == 1
 
 
@@ -199,7 +199,7 @@ def test_a_meeting_of_a_request_that_does_not_exist_is_refused(db: Database) -> 
 
 
 def test_a_transition_appends_a_chained_event_with_its_sla(db: Database) -> None:
-    with db.allocation() as session:
+    with db.serialized_write() as session:
         request = new_request(session, state=State.SCHEDULING.value)
         event = rec.transition(session, request, State.SCHEDULED, actor="rina", role=Role.STAF,
                                now=NOW + timedelta(minutes=16), note="rapat Zoom 1")
@@ -211,7 +211,7 @@ def test_a_transition_appends_a_chained_event_with_its_sla(db: Database) -> None
 
 
 def test_a_refused_transition_writes_nothing(db: Database) -> None:
-    with db.allocation() as session:
+    with db.serialized_write() as session:
         request = new_request(session)
         with pytest.raises(TransitionRefused):
             rec.transition(session, request, State.SIGNED, actor="x", role=Role.KADIS, now=NOW)
@@ -377,7 +377,7 @@ def test_allocations_never_overlap_in_time(db: Database) -> None:
     spans: dict[str, tuple[float, float]] = {}
 
     def first() -> None:
-        with db.allocation() as session:
+        with db.serialized_write() as session:
             rec.next_in_sequence(session, "lock", 2026)
             started = time.monotonic()
             inside.set()
@@ -386,7 +386,7 @@ def test_allocations_never_overlap_in_time(db: Database) -> None:
 
     def second() -> None:
         inside.wait(5)
-        with db.allocation() as session:
+        with db.serialized_write() as session:
             # The lock is taken by the transaction's first statement.
             assert rec.next_in_sequence(session, "lock", 2026) == 2
             started = time.monotonic()

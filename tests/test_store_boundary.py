@@ -54,7 +54,7 @@ def test_the_query_check_sees_a_query() -> None:
 
 
 def test_statuses_are_stored_as_the_words_they_always_were(db: Database) -> None:
-    with db.allocation() as session:
+    with db.serialized_write() as session:
         request = new_request(session)
         for status in (MeetingStatus.DELETED, MeetingStatus.GONE_OUTSIDE, MeetingStatus.LIVE):
             session.add(new_meeting(request, status))
@@ -67,7 +67,7 @@ def test_statuses_are_stored_as_the_words_they_always_were(db: Database) -> None
 
 
 def test_the_live_meeting_of_a_request_is_its_live_one(db: Database) -> None:
-    with db.allocation() as session:
+    with db.serialized_write() as session:
         request = new_request(session)
         session.add(new_meeting(request, MeetingStatus.DELETED, zoom_id=1))
         session.flush()
@@ -95,7 +95,7 @@ def _number(letter: Letter | None) -> str | None:
 
 
 def test_letter_queries_answer_what_they_are_named_for(db: Database) -> None:
-    with db.allocation() as session:
+    with db.serialized_write() as session:
         request = new_request(session)
         request_id = request.id
         session.add(_letter(request, "1/2026", LetterStatus.VOID))
@@ -119,7 +119,7 @@ def test_letter_queries_answer_what_they_are_named_for(db: Database) -> None:
 
 
 def test_a_letter_leaves_the_session_as_a_plain_copy(db: Database) -> None:
-    with db.allocation() as session:
+    with db.serialized_write() as session:
         request = new_request(session)
         session.add(_letter(request, "5/2026", LetterStatus.DRAFT))
     with db.session() as session:
@@ -134,7 +134,7 @@ def test_a_letter_leaves_the_session_as_a_plain_copy(db: Database) -> None:
 
 
 def test_a_request_list_row_is_readable_after_its_session(db: Database) -> None:
-    with db.allocation() as session:
+    with db.serialized_write() as session:
         first = new_request(session, "440/1/2026")
         second = new_request(session, "440/2/2027", start_at=START + timedelta(days=1),
                              end_at=START + timedelta(days=1, hours=2))

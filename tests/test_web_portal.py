@@ -215,7 +215,7 @@ def test_the_agencys_timeline_tells_each_event_in_its_own_words_without_internal
     env, codes = agencies
     code = codes["a_sent"]
     db = env.services.db
-    with db.allocation() as session:
+    with db.serialized_write() as session:
         request = rec.request_by_code(session, code)
         assert request is not None
         request.last_error = LAST_ERROR

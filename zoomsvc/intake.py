@@ -83,7 +83,7 @@ class Intake:
     def attach_scan(self, code: str, content: bytes) -> None:
         """Keep the scanned request letter (by its hash) and link it to the request."""
         digest = self.letters.files.put(content)
-        with self.provisioner.db.allocation() as session:  # a write: take the writer lock
+        with self.provisioner.db.serialized_write() as session:  # a write: take the writer lock
             rec.attach_scan(session, code, digest)
 
     def use_alternative(self, code: str, index: int, *, actor: str, role: Role

@@ -109,7 +109,7 @@ class Changes:
         except ZoomError as exc:
             raise ChangeRefused("start", f"Daftar rapat Zoom tidak dapat dibaca: {exc}") from exc
         rules = self.provisioner.rules
-        with self.db.allocation() as session:
+        with self.db.serialized_write() as session:
             request = self._request(session, code)
             meeting = rec.active_meeting(session, request.id)
             if meeting is None or meeting.status != MeetingStatus.LIVE or meeting.zoom_id is None:
@@ -141,7 +141,7 @@ class Changes:
             if signed:
                 note += f"; surat {signed} dibatalkan (void), surat baru akan menggantikannya"
             if same is not None:
-                # Under the allocation lock, so nobody books the slot while Zoom answers; a
+                # Under the writer lock, so nobody books the slot while Zoom answers; a
                 # failure here rolls the whole change back.
                 try:
                     self.provisioner.client.update_meeting(
@@ -178,7 +178,7 @@ class Changes:
         unknown = set(changes) - set(EDITABLE)
         if unknown:
             raise ChangeRefused(sorted(unknown)[0], "Kolom ini tidak dapat diubah.")
-        with self.db.allocation() as session:
+        with self.db.serialized_write() as session:
             request = self._request(session, code)
             if State(request.state) not in EDIT_STATES:
                 raise ChangeRefused("state", f"Data {code} hanya dapat diubah sebelum surat "

@@ -65,7 +65,7 @@ class Cancellations:
                                 "karakter, tanpa karakter kontrol.")
         now = self.clock()
         first_time = False
-        with self.db.allocation() as session:
+        with self.db.serialized_write() as session:
             request = _request(session, code)
             contact = request.contact_email
             if request.state != State.CANCELLED:
@@ -99,7 +99,7 @@ class Cancellations:
                 log.error("request %s: Zoom meeting %s not deleted: %s", code, zoom_id, exc)
                 left.append(zoom_id)
                 continue
-            with self.db.allocation() as session:
+            with self.db.serialized_write() as session:
                 request = _request(session, code)
                 row = next(m for m in request.meetings if m.id == row_id)
                 row.status, row.deleted_at = "deleted", self.clock()
@@ -135,7 +135,7 @@ class Cancellations:
             raise ChangeRefused("note", f"Keterangan paling panjang {NOTE_MAX} karakter, "
                                 "tanpa karakter kontrol.")
         now = self.clock()
-        with self.db.allocation() as session:
+        with self.db.serialized_write() as session:
             request = _request(session, code)
             if request.agency != agency:
                 raise ChangeRefused("code", f"Permohonan {code} tidak ditemukan.")
@@ -154,7 +154,7 @@ class Cancellations:
         if not note:
             raise ChangeRefused("note", "Catatan penutupan wajib diisi.")
         now = self.clock()
-        with self.db.allocation() as session:
+        with self.db.serialized_write() as session:
             request = _request(session, code)
             item = change_requests.ask_by_id(session, ask_id)
             if item is None or item.request_id != request.id or item.resolved_at is not None:

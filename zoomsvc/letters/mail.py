@@ -7,7 +7,7 @@ import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from zoomsvc.config import SmtpSettings
+from zoomsvc.config import Config, SmtpSettings
 
 
 class MailFailed(RuntimeError):
@@ -46,3 +46,11 @@ def send_mail(smtp: SmtpSettings, *, to: str, subject: str, body: str,
         # The message names the server, never the password.
         raise MailFailed(f"e-mail ke {to} gagal dikirim lewat {smtp.host}:{smtp.port}: "
                          f"{type(exc).__name__}") from exc
+
+
+def signed_letter_body(config: Config, code: str) -> str:
+    """The e-mail text that accompanies a signed letter."""
+    return (f"Yth. Bapak/Ibu,\n\nBersama ini kami sampaikan Surat Tanggapan atas permohonan "
+            f"fasilitasi Zoom Meeting ({code}) yang telah ditandatangani, beserta undangan "
+            f"kalender rapat.\n\nHormat kami,\n{config.agency.name}\n"
+            f"{config.agency.government}\n")

@@ -1,4 +1,4 @@
-"""Letter numbers: one sequence per year, allocated atomically under the allocation lock,
+"""Letter numbers: one sequence per year, allocated atomically under the writer lock,
 formatted by the configured template (e.g. ``000.8.3.3/0123/DKISP-APTIKA/XI/2026``)."""
 
 from __future__ import annotations
@@ -22,6 +22,6 @@ def format_number(settings: LetterSettings, sequence: int, day: date) -> str:
 
 
 def mint_number(session: Session, settings: LetterSettings, day: date) -> tuple[int, str]:
-    """Take the next number of the year (caller holds the allocation lock): (sequence, text)."""
+    """Take the next number of the year (caller holds the writer lock): (sequence, text)."""
     sequence = next_in_sequence(session, SEQUENCE, day.year)
     return sequence, format_number(settings, sequence, day)

@@ -1,7 +1,7 @@
 """The Surat Tanggapan through SOP steps 7–10: draft, Kabid's review, Kadis's signature,
 delivery and the agency's download; plus verification of a signed file.
 
-Every step is a workflow transition (with its Mutu Baku measured) made under the allocation lock,
+Every step is a workflow transition (with its Mutu Baku measured) made under the writer lock,
 so numbers stay consecutive and the audit chain stays whole with several workers.
 """
 
@@ -21,7 +21,7 @@ from zoomsvc.config import Config, LetterSettings
 from zoomsvc.letters.assemble import letter_data
 from zoomsvc.letters.draft_file import draft_written, file_sha256, write_atomically
 from zoomsvc.letters.invitation import meeting_ics
-from zoomsvc.letters.mail import Attachment, send_mail
+from zoomsvc.letters.mail import Attachment, send_mail, signed_letter_body
 from zoomsvc.letters.numbering import mint_number
 from zoomsvc.letters.render import LetterRenderer, packaged_template
 from zoomsvc.letters.signature import (
@@ -93,11 +93,11 @@ class LetterService:
         a different ``number`` (a corrected Srikandi number) voids the letter holding the old
         one, which stays in the register, and the audit event says so.
 
-        Only the number and the row are made under the allocation lock, the DOCX after it
+        Only the number and the row are made under the writer lock, the DOCX after it
         (:meth:`render_draft`): a crash in between leaves a row without its file, rendered by
         the next run or ``zoomsvc letter render``."""
         now = self.clock()
-        with self.db.allocation() as session:
+        with self.db.serialized_write() as session:
             request = self._request(session, code)
             if request.state not in (State.SCHEDULED, State.FULL, State.DRAFT_READY):
                 raise LetterRefused("state", f"surat {code} tidak dapat disusun pada tahap "
@@ -154,7 +154,7 @@ class LetterService:
                 letter_id, version = letter.id, letter.rendered_at
             content = self.renderer(letter.kind).render(data, version)
             write_atomically(self.draft_path(code), content)
-            with self.db.allocation() as session:
+            with self.db.serialized_write() as session:
                 row = lrec.letter_by_id(session, letter_id)
                 if row.rendered_at == version:
                     # What is on disk now, not what this call wrote: another render of the same
@@ -186,7 +186,7 @@ class LetterService:
                ) -> LetterRecord:
         """Kabid's step 8: approve (paraf) or return the draft with a note."""
         now = self.clock()
-        with self.db.allocation() as session:
+        with self.db.serialized_write() as session:
             request = self._request(session, code)
             letter = self._open_letter(session, request)
             if letter is None or request.state != State.DRAFT_READY:
@@ -225,7 +225,7 @@ class LetterService:
         self.check_pdf(pdf)
         signature = self.check_signature(pdf)
         now = self.clock()
-        with self.db.allocation() as session:
+        with self.db.serialized_write() as session:
             request = self._request(session, code)
             signed = lrec.signed_letter_of_request(session, request.id)
             if signed is not None:
@@ -290,7 +290,7 @@ class LetterService:
         if not smtp.host:
             return self.mark_sent(code, actor=actor, role=role,
                                   sent_to="diserahkan di luar e-mail (SMTP tidak diatur)")
-        send_mail(smtp, to=to, subject=subject, body=mail_body(self.config, code),
+        send_mail(smtp, to=to, subject=subject, body=signed_letter_body(self.config, code),
                   attachments=tuple(attachments))
         return self.mark_sent(code, actor=actor, role=role, sent_to=to)
 
@@ -312,7 +312,7 @@ class LetterService:
     def mark_sent(self, code: str, *, actor: str, role: Role, sent_to: str) -> LetterRecord:
         """Record step 9's sending of the signed letter to the agency."""
         now = self.clock()
-        with self.db.allocation() as session:
+        with self.db.serialized_write() as session:
             request = self._request(session, code)
             letter = self._signed_letter(session, request)
             rec.transition(session, request, State.SENT, actor=actor, role=role, now=now,
@@ -324,7 +324,7 @@ class LetterService:
         """Note who took which file; the agency's first download of the signed letter is
         SOP step 10 (received)."""
         now = self.clock()
-        with self.db.allocation() as session:
+        with self.db.serialized_write() as session:
             request = self._request(session, code)
             letter = lrec.latest_letter(session, request.id)
             if letter is None:
@@ -393,10 +393,3 @@ class LetterService:
             raise LetterRefused("state", f"surat {request.code} belum ditandatangani")
         return letter
 
-
-def mail_body(config: Config, code: str) -> str:
-    """The e-mail text that accompanies a signed letter."""
-    return (f"Yth. Bapak/Ibu,\n\nBersama ini kami sampaikan Surat Tanggapan atas permohonan "
-            f"fasilitasi Zoom Meeting ({code}) yang telah ditandatangani, beserta undangan "
-            f"kalender rapat.\n\nHormat kami,\n{config.agency.name}\n"
-            f"{config.agency.government}\n")

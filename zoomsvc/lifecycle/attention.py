@@ -18,5 +18,5 @@ class AttentionService:
 
     def resolve(self, flag_id: int, *, by: str) -> bool:
         """Close a flag; False when it was already closed (or does not exist)."""
-        with self.db.allocation() as session:  # a write: take the writer lock
+        with self.db.serialized_write() as session:  # a write: take the writer lock
             return lifecycle_records.resolve_attention(session, flag_id, by=by, now=self.clock())

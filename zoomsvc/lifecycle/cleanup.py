@@ -242,7 +242,7 @@ class Cleaner:
 
     def _record(self, target: Target, outcome: str) -> None:
         now = self.clock()
-        with self.db.allocation() as session:
+        with self.db.serialized_write() as session:
             meeting = rec.meeting_by_id(session, target.meeting_id)
             if meeting is None:
                 return
@@ -261,7 +261,7 @@ class Cleaner:
         """A request whose time passed without a live meeting: done when sent, else expired.
         A finished request only gives back the intent it still holds."""
         now = self.clock()
-        with self.db.allocation() as session:
+        with self.db.serialized_write() as session:
             request = rec.request_by_code(session, code)
             if request is None:
                 return ItemResult(code, None, "skipped", "tidak ditemukan")

@@ -62,7 +62,7 @@ def link_meeting(config: Config, db: Database, client: ZoomClient, code: str, zo
     if meeting.start_time is None or meeting.duration <= 0:
         raise LinkRefused(f"rapat Zoom {zoom_id} tidak punya waktu mulai dan durasi")
     start, end = meeting.start_time, meeting.start_time + timedelta(minutes=meeting.duration)
-    with db.allocation() as session:
+    with db.serialized_write() as session:
         request = rec.request_by_code(session, code)
         if request is None:
             raise LinkRefused(f"permohonan {code} tidak ditemukan")

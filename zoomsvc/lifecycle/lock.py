@@ -82,7 +82,7 @@ class JobLock:
         """Take the lock, or raise :class:`LockBusy` naming the runner that holds it."""
         now = self.clock()
         try:
-            with self.db.allocation() as session:
+            with self.db.serialized_write() as session:
                 row = lrec.job_lock(session, self.name)
                 if row is None:
                     session.add(JobLockRow(name=self.name, holder=self.holder, acquired_at=now,
@@ -103,7 +103,7 @@ class JobLock:
         now = self.clock()
         if not force and self._renewed is not None and now - self._renewed < HEARTBEAT_EVERY:
             return
-        with self.db.allocation() as session:
+        with self.db.serialized_write() as session:
             kept = lrec.renew_job_lock(session, self.name, self.holder, now, now + self.ttl)
         if not kept:
             raise LockLost(f"kunci tugas '{self.name}' diambil alih proses lain; berhenti")
@@ -112,7 +112,7 @@ class JobLock:
     def release(self) -> None:
         """Give the lock back (keeping the row with the run's result)."""
         now = self.clock()
-        with self.db.allocation() as session:
+        with self.db.serialized_write() as session:
             row = lrec.job_lock(session, self.name)
             if row is not None and row.holder == self.holder and row.released_at is None:
                 row.released_at, row.expires_at = now, now

@@ -201,7 +201,7 @@ class Reconciler:
 
     def _gone(self, meeting_id: int) -> None:
         now = self.clock()
-        with self.db.allocation() as session:
+        with self.db.serialized_write() as session:
             meeting = rec.meeting_by_id(session, meeting_id)
             if meeting is None or not mark_gone_outside(
                     session, meeting, actor=ACTOR, now=now, at=now, operator="",
@@ -213,7 +213,7 @@ class Reconciler:
 
     def _compare(self, meeting_id: int, found: ZoomMeeting) -> None:
         now = self.clock()
-        with self.db.allocation() as session:
+        with self.db.serialized_write() as session:
             meeting = rec.meeting_by_id(session, meeting_id)
             if meeting is None or meeting.status != MeetingStatus.LIVE:
                 return
@@ -239,7 +239,7 @@ class Reconciler:
             self._fail(f"rapat Zoom {item.id}", exc)
             return True
         now = self.clock()
-        with self.db.allocation() as session:
+        with self.db.serialized_write() as session:
             request = rec.request_by_code(session, code)
             row = rec.active_meeting(session, request.id) if request else None
             if request is None or row is None or self._marker_verdict(marker) != "adopt":
@@ -292,7 +292,7 @@ class Reconciler:
         detail = (f"Rapat Zoom {shown_id(item.id)} menyebut permohonan {code} tetapi tidak "
                   f"tercatat: {why}. Rapat ini tidak diadopsi dan tidak dihapus oleh layanan; "
                   "periksa di Zoom.")
-        with self.db.allocation() as session:
+        with self.db.serialized_write() as session:
             request = rec.request_by_code(session, code)
             lrec.raise_attention(session, kind="marker_unknown", subject=f"zoom:{item.id}",
                                  detail=detail, now=now, zoom_id=item.id,
@@ -302,7 +302,7 @@ class Reconciler:
     def _intent(self, intent_id: int) -> None:
         """An intent whose marker Zoom does not have: release it once its lease ran out."""
         now = self.clock()
-        with self.db.allocation() as session:
+        with self.db.serialized_write() as session:
             intent = rec.meeting_by_id(session, intent_id)
             if intent is None or intent.status != MeetingStatus.INTENT:
                 return

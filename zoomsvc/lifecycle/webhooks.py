@@ -137,7 +137,7 @@ def _url_validation(data: dict[str, Any], secret: str, attempt: _Attempt) -> Ans
 def _apply(event: ZoomEvent, attempt: _Attempt, facts: PoolFacts) -> Answer:
     attempt.event_ts, attempt.zoom_id = event.ts, event.zoom_id
     try:
-        with attempt.db.allocation() as session:
+        with attempt.db.serialized_write() as session:
             if lrec.webhook_seen(session, event.key):
                 outcome, detail, meeting_id = "duplicate", "sudah diterima sebelumnya", None
             else:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from zoomsvc.calendar import Busy
 from zoomsvc.marker import carries_marker
+from zoomsvc.store.models import Meeting
 from zoomsvc.zoom import ZoomClient, ZoomMeeting
 
 
@@ -79,3 +80,13 @@ class UpcomingMeetings:
             if owns(meeting, host=host, code=code, tag=tag, start=start, minutes=minutes):
                 return meeting
         return None
+
+
+def busy_of(row: Meeting) -> Busy:
+    """A meeting on record as the calendar counts it."""
+    return Busy(row.host, row.start_at, row.end_at, "service", row.marker)
+
+
+def whole_minutes(span: timedelta) -> int:
+    """A meeting's length as Zoom takes it: whole minutes, at least one."""
+    return max(1, int(span.total_seconds() // 60))

@@ -46,7 +46,7 @@ def finish_moves(db: Database, client: ZoomClient, clock: Callable[[], datetime]
             # Left "moving": the next provisioning run tries again.
             log.error("request %s: old Zoom meeting %s not deleted: %s", code, zoom_id, exc)
             continue
-        with db.allocation() as session:
+        with db.serialized_write() as session:
             request = rec.request_by_code(session, code)
             assert request is not None
             row = next(m for m in request.meetings if m.id == row_id)

@@ -32,7 +32,7 @@ def record_request(db: Database, data: RequestInput, *, actor: str, role: Role,
     unique constraint returns the winner's code.
     """
     try:
-        with db.allocation() as session:
+        with db.serialized_write() as session:
             number = rec.next_in_sequence(session, "request", now.year)
             request = Request(
                 code=f"ZM-{now.year}-{number:04d}", agency=data.agency,

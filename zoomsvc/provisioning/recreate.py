@@ -37,7 +37,7 @@ def gone_meeting(meetings: list[Meeting]) -> Meeting | None:
 def reopen_gone(db: Database, code: str, *, actor: str, role: Role, now: datetime) -> None:
     """Close the gone meeting on record and put the request back to ``scheduling``; raises
     :class:`ProvisioningFailed` with the reason when there is nothing to make again."""
-    with db.allocation() as session:
+    with db.serialized_write() as session:
         request = rec.request_by_code(session, code)
         if request is None:
             raise ProvisioningFailed(code, f"permohonan {code} tidak ditemukan")
@@ -61,7 +61,7 @@ def reopen_gone(db: Database, code: str, *, actor: str, role: Role, now: datetim
 def void_after_full(db: Database, code: str) -> None:
     """The slot was no longer free: the open letter (about a meeting) gives way to the
     "penuh" letter; its number stays on record."""
-    with db.allocation() as session:
+    with db.serialized_write() as session:
         request = rec.request_by_code(session, code)
         if request is not None:
             rec.void_open_letters(session, request.id,

@@ -3,7 +3,7 @@
 The order of events is what makes it safe:
 
 1. the request is stored once per agency letter (a re-submission returns the same request);
-2. under the allocation lock the calendar is checked and an *intent* row reserves the slot on a
+2. under the writer lock the calendar is checked and an *intent* row reserves the slot on a
    host, carrying the request's code and a fresh unguessable owner tag — before Zoom is called;
 3. Zoom creates the meeting with the marker (code and tag) as the last line of its agenda;
 4. the meeting's details replace the intent and the request becomes ``scheduled``.
@@ -30,7 +30,6 @@ from typing import NoReturn
 from zoneinfo import ZoneInfo
 
 from zoomsvc.calendar import (
-    Busy,
     BusyIndex,
     CalendarRejected,
     Rules,
@@ -46,7 +45,7 @@ from zoomsvc.crashpoints import crash_point
 from zoomsvc.domain import parse_request
 from zoomsvc.input_bounds import PARTICIPANTS_MAX
 from zoomsvc.marker import agenda_with_marker, new_owner_tag
-from zoomsvc.provisioning.external import UpcomingMeetings
+from zoomsvc.provisioning.external import UpcomingMeetings, busy_of, whole_minutes
 from zoomsvc.provisioning.moving import finish_moves
 from zoomsvc.provisioning.outcome import (
     ProvisioningFailed,
@@ -145,7 +144,7 @@ class Provisioner:
         with self.db.session() as session:
             for row in rec.meetings_between(session, start - timedelta(days=1),
                                             end + timedelta(days=1)):
-                index.add(_busy_of(row))
+                index.add(busy_of(row))
         exclude = {host for host, until in self._daily_blocked.items() if until > self.clock()}
         problem = preferred_problem(index, self.config.zoom.hosts, start, end, participants,
                                     self.rules, exclude, preferred)
@@ -164,7 +163,7 @@ class Provisioner:
 
     def _provision(self, code: str, actor: str, role: Role, preferred_host: str | None
                    ) -> ProvisionResult:
-        with self.db.allocation() as session:
+        with self.db.serialized_write() as session:
             request = rec.request_by_code(session, code)
             if request is None:
                 raise ProvisioningFailed(code, f"permohonan {code} tidak ditemukan")
@@ -210,7 +209,7 @@ class Provisioner:
         except ZoomError as exc:
             self._fail(code, f"daftar rapat Zoom tidak dapat dibaca: {exc}")
         now = self.clock()
-        with self.db.allocation() as session:
+        with self.db.serialized_write() as session:
             request = rec.request_by_code(session, code)
             assert request is not None
             if request.state != State.SCHEDULING:
@@ -221,7 +220,7 @@ class Provisioner:
                 raise self._in_progress(code, pending)
             index = BusyIndex(external)
             for row in rec.meetings_between(session, start - timedelta(days=1), horizon_end):
-                index.add(_busy_of(row))
+                index.add(busy_of(row))
             answer = check(index, self.config.zoom.hosts, start, end, participants, now,
                            self.rules, exclude=frozenset(exclude), preferred=preferred,
                            override_holiday=overridden)
@@ -276,7 +275,7 @@ class Provisioner:
                                   "tunggu rekonsiliasi melepas reservasinya")
         try:
             found = self.upcoming.find_owned(host, code, intent.owner_tag, intent.start_at,
-                                             _minutes(intent.end_at - intent.start_at))
+                                             whole_minutes(intent.end_at - intent.start_at))
         except ZoomError as exc:
             self._fail(code, f"pencarian rapat {code} di Zoom gagal: {exc}")
         if found is not None:
@@ -303,7 +302,7 @@ class Provisioner:
             request = rec.request_by_code(session, code)
             assert request is not None
             new = NewMeeting(topic=request.topic, start=intent.start_at,
-                             duration_minutes=_minutes(intent.end_at - intent.start_at),
+                             duration_minutes=whole_minutes(intent.end_at - intent.start_at),
                              agenda=agenda_with_marker(request.agenda, code, tag))
         crash_point("before_zoom")
         try:
@@ -328,7 +327,7 @@ class Provisioner:
         return self.storing.store(code, meeting, actor, role, adopted=False)
 
     def _drop_intent(self, code: str) -> None:
-        with self.db.allocation() as session:
+        with self.db.serialized_write() as session:
             request = rec.request_by_code(session, code)
             row = rec.active_meeting(session, request.id) if request else None
             if row is not None and row.status == MeetingStatus.INTENT:
@@ -338,7 +337,7 @@ class Provisioner:
         """Record the error on the request (still ``scheduling``, retryable) and raise."""
         # A writer's transaction: a deferred one that reads first fails with "database is
         # locked" on SQLite when another worker writes in between.
-        with self.db.allocation() as session:
+        with self.db.serialized_write() as session:
             request = rec.request_by_code(session, code)
             if request is not None:
                 request.last_error = message
@@ -356,7 +355,7 @@ class Provisioner:
                         ) -> ProvisionResult:
         """Move a full request to its ``index``-th proposed slot and provision it there (the
         calendar is checked again: the slot may have been taken since it was proposed)."""
-        with self.db.allocation() as session:
+        with self.db.serialized_write() as session:
             request = rec.request_by_code(session, code)
             if request is None:
                 raise ProvisioningFailed(code, f"permohonan {code} tidak ditemukan")
@@ -392,10 +391,3 @@ class Provisioner:
     def _result(self, request: Request) -> ProvisionResult:
         return result_of(request)
 
-
-def _busy_of(row: Meeting) -> Busy:
-    return Busy(row.host, row.start_at, row.end_at, "service", row.marker)
-
-
-def _minutes(span: timedelta) -> int:
-    return max(1, int(span.total_seconds() // 60))

@@ -41,7 +41,7 @@ class MeetingStore:
         duplicate = False
         owner: str | None = None
         try:
-            with self.db.allocation() as session:
+            with self.db.serialized_write() as session:
                 request = rec.request_by_code(session, code)
                 assert request is not None
                 row = rec.active_meeting(session, request.id)
@@ -113,7 +113,7 @@ class MeetingStore:
     def conflict(self, code: str, zoom_id: int | None, message: str) -> NoReturn:
         """Stop: the request stays retryable with ``message``, and staff get a flag."""
         log.error("request %s: ownership of Zoom meeting %s in doubt", code, zoom_id or "-")
-        with self.db.allocation() as session:
+        with self.db.serialized_write() as session:
             request = rec.request_by_code(session, code)
             if request is not None:
                 request.last_error = message

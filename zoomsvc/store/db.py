@@ -21,7 +21,7 @@ from zoomsvc.config.load import DEMO_AUDIT_KEY
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 AUDIT_KEY_INFO = "zoomsvc_audit_key"  # where a session carries the audit chain's key
-ALLOCATION_LOCK_KEY = 0x7A6F6F6D  # "zoom": the advisory lock that serializes allocation
+WRITER_LOCK_KEY = 0x7A6F6F6D  # "zoom": the advisory lock that serializes every write
 SCHEMA_TABLES = ("requests", "meetings", "audit_events", "counters", "letters", "downloads",
                  "users", "api_tokens", "job_locks", "webhook_events", "meeting_sync",
                  "attention_flags", "change_requests", "alembic_version")
@@ -42,7 +42,8 @@ class DriverMissing(RuntimeError):
 
 
 class Database:
-    """One engine and its session factory; ``allocation()`` gives a serialized transaction.
+    """One engine and its session factory; ``serialized_write()`` gives a write transaction
+    under the writer lock.
 
     ``audit_key`` keys the audit chain of every session (``session.info``); the service passes
     the configured one, tools and tests that leave it out get the public demo key.
@@ -83,8 +84,10 @@ class Database:
             yield session
 
     @contextmanager
-    def allocation(self) -> Iterator[Session]:
-        """A transaction that no other allocation interleaves with, in any process."""
+    def serialized_write(self) -> Iterator[Session]:
+        """A write transaction that holds the database-wide writer lock: no other such
+        transaction, in any process, interleaves with it. Every write of the service goes
+        through here (allocating a slot on a host is one of them); reads use :meth:`session`."""
         with self._writer() as session, session.begin():
             if self.is_sqlite:
                 # The session begins lazily: start BEGIN IMMEDIATE now, so that the block is
@@ -92,7 +95,7 @@ class Database:
                 session.connection()
             else:
                 session.execute(text("SELECT pg_advisory_xact_lock(:key)"),
-                                {"key": ALLOCATION_LOCK_KEY})
+                                {"key": WRITER_LOCK_KEY})
             yield session
 
     def missing_tables(self) -> list[str]:

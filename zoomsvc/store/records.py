@@ -124,7 +124,7 @@ def append_event(session: Session, request: Request, *, actor: str, role: Role, 
                  note: str, from_state: State | None, to_state: State, sop_step: str = "",
                  elapsed_seconds: int | None = None, sla_seconds: int | None = None
                  ) -> AuditEvent:
-    """Append one event to the hash chain (caller holds the allocation lock)."""
+    """Append one event to the hash chain (caller holds the writer lock)."""
     last = session.execute(select(AuditEvent.seq, AuditEvent.hash)
                            .order_by(AuditEvent.seq.desc()).limit(1)).one_or_none()
     seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)

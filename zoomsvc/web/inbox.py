@@ -63,7 +63,7 @@ def preference() -> ResponseReturnValue:
         flash("Alamat surel tidak sah; contoh: nama@tarakankota.go.id.", "error")
         return redirect(url_for("inbox.index"))
     svc = services()
-    with svc.db.allocation() as session:  # a write: take the writer lock
+    with svc.db.serialized_write() as session:  # a write: take the writer lock
         accounts.set_notification(session, user.id, email or None,
                                   request.form.get("notify") == "1")
     flash("Pengaturan surel disimpan.", "success")
