@@ -162,7 +162,7 @@ class Cancellations:
             item.resolved_at, item.resolved_by = now, actor
             state = State(request.state)
             rec.append_event(session, request, actor=actor, role=role, now=now,
-                             from_state=state, to_state=state, sop_step="permintaan OPD ditutup",
+                             from_state=state, to_state=state, sop_step="permintaan ditutup",
                              note=f"permintaan OPD ditutup: {note[:NOTE_MAX]}")
 
 

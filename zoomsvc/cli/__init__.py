@@ -42,6 +42,7 @@ def cli(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     ctx.obj = AppContext(config_path)
+    ctx.call_on_close(ctx.obj.close)
 
 
 for command in (demo, provision, letter, audit, db, serve, user, token, check_config, zoom_ping,

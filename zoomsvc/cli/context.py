@@ -66,6 +66,13 @@ class AppContext:
         """The service objects of this configuration."""
         return Services(self.config)
 
+    def close(self) -> None:
+        """Close the database's pooled connections, if a database was opened: a command ends
+        with its connections closed, not left for the garbage collector."""
+        services = self.__dict__.get("services")
+        if services is not None and "db" in services.__dict__:
+            services.db.dispose()
+
     @property
     def raw_db(self) -> Database:
         """The database, schema not checked (for ``db upgrade``)."""

@@ -35,7 +35,7 @@ NOTED = {
                        "menindaklanjutinya.",
     "selesai": "Layanan selesai.",
     "permintaan OPD": "Permintaan perubahan atau pembatalan dicatat dan diteruskan ke petugas.",
-    "permintaan OPD ditutup": "Permintaan perubahan atau pembatalan telah ditanggapi petugas.",
+    "permintaan ditutup": "Permintaan perubahan atau pembatalan telah ditanggapi petugas.",
     "perubahan data": "Data permohonan diperbaiki petugas.",
     "pembatalan": "Rapat Zoom dihapus karena permohonan dibatalkan.",
 }
