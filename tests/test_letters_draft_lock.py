@@ -7,19 +7,16 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text
 
-from zoomsvc.config import Config
 from zoomsvc.intake import Intake
 from zoomsvc.letters.draft_file import write_atomically
 from zoomsvc.letters.render import LetterRenderer
 from zoomsvc.letters.service import LetterService
-from zoomsvc.provisioning import Provisioner
 from zoomsvc.store import Database
 from zoomsvc.store.db import WRITER_LOCK_KEY
 from zoomsvc.store.models import Letter, Request
@@ -58,16 +55,6 @@ def config_document(config_document: dict[str, Any], tmp_path: Path) -> dict[str
                                   "output_dir": str(tmp_path / "letters"),
                                   "files_dir": str(tmp_path / "files")}
     return config_document
-
-
-@pytest.fixture
-def letters(config: Config, db: Database, clock: Callable[[], datetime]) -> LetterService:
-    return LetterService(config, db, clock)
-
-
-@pytest.fixture
-def intake(provisioner: Provisioner, letters: LetterService) -> Intake:
-    return Intake(provisioner, letters)
 
 
 def letter_rows(db: Database) -> int:

@@ -7,7 +7,6 @@ import contextlib
 import email
 import socket
 from collections.abc import Callable, Iterator
-from datetime import datetime
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from pathlib import Path
@@ -79,11 +78,6 @@ def config_document(config_document: dict[str, Any], tmp_path: Path,
     config_document["smtp"] = {"host": "127.0.0.1", "port": controller.port, "sender": SENDER,
                                "starttls": False, "timeout_seconds": 5.0}
     return config_document
-
-
-@pytest.fixture
-def letters(config: Config, db: Database, clock: Callable[[], datetime]) -> LetterService:
-    return LetterService(config, db, clock)
 
 
 @pytest.fixture

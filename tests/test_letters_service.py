@@ -147,16 +147,6 @@ def config_document(config_document: dict[str, Any], tmp_path: Path) -> dict[str
 
 
 @pytest.fixture
-def letters(config: Config, db: Database, clock: Callable[[], datetime]) -> LetterService:
-    return LetterService(config, db, clock)
-
-
-@pytest.fixture
-def intake(provisioner: Provisioner, letters: LetterService) -> Intake:
-    return Intake(provisioner, letters)
-
-
-@pytest.fixture
 def drafted(intake: Intake, make_request: Callable[..., dict[str, Any]]) -> str:
     """The code of a scheduled request whose draft letter has been made."""
     result, draft = submit(intake, make_request())

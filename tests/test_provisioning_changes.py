@@ -41,16 +41,6 @@ def config_document(config_document: dict[str, Any], tmp_path: Path) -> dict[str
 
 
 @pytest.fixture
-def letters(config: Config, db: Database, clock: Callable[[], datetime]) -> LetterService:
-    return LetterService(config, db, clock)
-
-
-@pytest.fixture
-def intake(provisioner: Provisioner, letters: LetterService) -> Intake:
-    return Intake(provisioner, letters)
-
-
-@pytest.fixture
 def changes(provisioner: Provisioner, letters: LetterService,
             clock: Callable[[], datetime]) -> Changes:
     return Changes(provisioner, letters, clock)
