@@ -57,12 +57,7 @@ class Cancellations:
 
     def cancel(self, code: str, reason: str, *, actor: str, role: Role) -> CancelOutcome:
         """Cancel the request with a reason (again on a cancelled one: retry the Zoom side)."""
-        reason = reason.strip()
-        if not reason:
-            raise ChangeRefused("reason", "Alasan pembatalan wajib diisi.")
-        if len(reason) > NOTE_MAX or character_problem(reason, MULTILINE_CONTROLS):
-            raise ChangeRefused("reason", f"Alasan pembatalan paling panjang {NOTE_MAX} "
-                                "karakter, tanpa karakter kontrol.")
+        reason = _written_note("reason", "Alasan pembatalan", reason)
         now = self.clock()
         first_time = False
         with self.db.serialized_write() as session:
@@ -128,12 +123,7 @@ class Cancellations:
         if kind not in ASK_KINDS:
             raise ChangeRefused("kind", "Pilih jenis permintaan: perubahan jadwal atau "
                                 "pembatalan.")
-        note = note.strip()
-        if not note:
-            raise ChangeRefused("note", "Keterangan permintaan wajib diisi.")
-        if len(note) > NOTE_MAX or character_problem(note, MULTILINE_CONTROLS):
-            raise ChangeRefused("note", f"Keterangan paling panjang {NOTE_MAX} karakter, "
-                                "tanpa karakter kontrol.")
+        note = _written_note("note", "Keterangan permintaan", note)
         now = self.clock()
         with self.db.serialized_write() as session:
             request = _request(session, code)
@@ -150,9 +140,7 @@ class Cancellations:
 
     def dismiss(self, code: str, ask_id: int, *, actor: str, role: Role, note: str) -> None:
         """Close an ask without acting on it (e.g. answered by telephone), with a note."""
-        note = note.strip()
-        if not note:
-            raise ChangeRefused("note", "Catatan penutupan wajib diisi.")
+        note = _written_note("note", "Catatan penutupan", note)
         now = self.clock()
         with self.db.serialized_write() as session:
             request = _request(session, code)
@@ -163,7 +151,7 @@ class Cancellations:
             state = State(request.state)
             rec.append_event(session, request, actor=actor, role=role, now=now,
                              from_state=state, to_state=state, sop_step="permintaan ditutup",
-                             note=f"permintaan OPD ditutup: {note[:NOTE_MAX]}")
+                             note=f"permintaan OPD ditutup: {note}")
 
 
 def _request(session: Session, code: str) -> Request:
@@ -171,3 +159,15 @@ def _request(session: Session, code: str) -> Request:
     if request is None:
         raise ChangeRefused("code", f"Permohonan {code} tidak ditemukan.")
     return request
+
+
+def _written_note(field: str, label: str, text: str) -> str:
+    """A reason or note someone typed: required, at most NOTE_MAX characters, no control
+    characters (line breaks allowed); refused naming ``field`` and ``label``."""
+    text = text.strip()
+    if not text:
+        raise ChangeRefused(field, f"{label} wajib diisi.")
+    if len(text) > NOTE_MAX or character_problem(text, MULTILINE_CONTROLS):
+        raise ChangeRefused(field, f"{label} paling panjang {NOTE_MAX} karakter, tanpa karakter "
+                            "kontrol.")
+    return text
